@@ -1,0 +1,1 @@
+"""The command line: a thin adapter from arguments and files to septfois's check()."""

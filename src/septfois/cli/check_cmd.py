@@ -1,0 +1,148 @@
+"""`septfois check`: posts from files, stdin or JSON Lines, reported in the chosen format."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from septfois.cli import main as cli
+from septfois.config import Config, load_config
+from septfois.errors import InputError
+from septfois.model import Level, Post, Report
+
+NAME = "check"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from septfois.cli.formats import FORMATS
+
+    parser = sub.add_parser(NAME, help="check posts from files, stdin or a JSON Lines batch")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="post files; - for stdin (the default when text is piped)")
+    parser.add_argument("--jsonl", metavar="FILE", help="check one JSON post per line (- for stdin); writes JSON Lines")
+    parser.add_argument("--format", choices=FORMATS, help="output format (default: text)")
+    cli.add_check_options(parser)
+    parser.set_defaults(handler=run)
+
+
+def configured(args: argparse.Namespace) -> Config:
+    """The configuration file's settings, overridden by what the command line says."""
+    config = load_config(args.config)
+    changes: dict[str, object] = {}
+    if args.fail_on:
+        changes["fail_on"] = args.fail_on
+    if args.ui_lang:
+        changes["ui_language"] = args.ui_lang
+    if args.platform:
+        changes["platforms"] = tuple(dict.fromkeys(args.platform))
+    if args.account:
+        changes["account"] = args.account
+    return replace(config, **changes) if changes else config
+
+
+def make_checker(args: argparse.Namespace, config: Config):  # noqa: ANN201 - Checker, imported lazily
+    from septfois.engine import Checker
+
+    return Checker(config, extra_packs=args.pack, disabled=args.disable)
+
+
+def base_post(args: argparse.Namespace, config: Config, text: str = "") -> Post:
+    return Post(text=text, lang=args.lang, account=config.account, kind="reply" if args.reply else "post")
+
+
+def exit_code(reports: Iterable[Report], fail_on: str, had_error: bool) -> int:
+    if had_error:
+        return cli.EXIT_ERROR
+    if fail_on == "never":
+        return cli.EXIT_OK
+    threshold = Level.parse(fail_on)
+    worst = max((r.worst() or 0 for r in reports), default=0)
+    return cli.EXIT_FINDINGS if worst >= threshold else cli.EXIT_OK
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.jsonl is not None:
+        if args.paths:
+            raise cli.UsageError("give either --jsonl FILE or post paths, not both")
+        if args.format not in (None, "json"):
+            raise cli.UsageError("--jsonl writes JSON Lines; it cannot be combined with --format " + args.format)
+        return run_batch(args)
+    paths = list(args.paths)
+    if not paths:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise cli.UsageError("nothing to check: give post files, - for stdin, or pipe text in")
+        paths = ["-"]
+    config = configured(args)
+    checker = make_checker(args, config)
+    reports: list[Report] = []
+    had_error = False
+    for path in paths:
+        try:
+            sources = posts_from(path, args, config)
+        except InputError as error:
+            print(f"septfois: {error}", file=sys.stderr)
+            had_error = True
+            continue
+        for source, post in sources:
+            report = checker.check(post, source=source)
+            for note in report.notes:
+                print(f"septfois: {source}: {note}", file=sys.stderr)
+            reports.append(report)
+    from septfois.cli.formats import render
+
+    fmt = args.format or "text"
+    colour = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    sys.stdout.write(render(reports, fmt, colour=colour, ui_lang=config.ui_language))
+    sys.stdout.flush()
+    return exit_code(reports, config.fail_on, had_error)
+
+
+def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[tuple[str, Post]]:
+    """The posts one path holds, with the context the command line and configuration give them."""
+    from septfois.inputs import decode, read_bounded, read_path
+
+    if path == "-":
+        text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
+        return [("-", base_post(args, config, text))]
+    return [(path, base_post(args, config, read_path(Path(path))))]
+
+
+def run_batch(args: argparse.Namespace) -> int:
+    """One JSON object per input line, carrying the line's id; a bad line is reported and skipped."""
+    from septfois.cli.formats import jsonl_line
+    from septfois.inputs import InputError, decode_line, parse_batch_line
+
+    config = configured(args)
+    checker = make_checker(args, config)
+    name = "<stdin>" if args.jsonl == "-" else args.jsonl
+    try:
+        stream = sys.stdin.buffer if args.jsonl == "-" else open(args.jsonl, "rb")  # noqa: SIM115
+    except OSError as error:
+        raise InputError(f"{name}: cannot read: {error.strerror or error}") from None
+    had_error = False
+    reports: list[Report] = []
+    with stream:
+        for number, raw in enumerate(stream, start=1):
+            if not raw.strip():
+                continue
+            try:
+                item = parse_batch_line(decode_line(raw, name, number), name, number)
+            except InputError as error:
+                print(f"septfois: {error}", file=sys.stderr)
+                had_error = True
+                continue
+            post = item.post
+            if args.lang and not post.lang:
+                post = replace(post, lang=args.lang)
+            if args.reply:
+                post = replace(post, kind="reply")
+            if not post.platforms and config.platforms:
+                post = replace(post, platforms=config.platforms)
+            report = checker.check(post, source=f"{name}:{number}")
+            reports.append(report)
+            sys.stdout.write(jsonl_line(item.id, report))
+    sys.stdout.flush()
+    return exit_code(reports, config.fail_on, had_error)

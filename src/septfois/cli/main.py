@@ -1,0 +1,125 @@
+"""`septfois` and its subcommands: argument parsing, exit codes, and where output goes."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import ModuleType
+
+from septfois import __version__
+from septfois.errors import SeptfoisError
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class UsageError(SeptfoisError):
+    """Arguments that do not make sense together."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # argparse's default exit code for usage errors is already 2; keep its message, add a hint.
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def add_check_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by every command that checks posts."""
+    from septfois.model import ACCOUNTS, LEVEL_NAMES, UI_LANGS
+    from septfois.platforms import PLATFORMS
+
+    parser.add_argument("--lang", choices=("fr", "en"), help="language of the post (default: detected)")
+    parser.add_argument("--platform", action="append", choices=sorted(PLATFORMS), metavar="NAME", help=f"platform to count length for; repeatable ({', '.join(sorted(PLATFORMS))})")
+    parser.add_argument("--account", choices=ACCOUNTS, help="who posts: a personal or a brand account")
+    parser.add_argument("--reply", action="store_true", help="the post is a reply")
+    parser.add_argument("--fail-on", choices=(*LEVEL_NAMES, "never"), help="lowest level that makes the exit code 1 (default: error)")
+    parser.add_argument("--config", type=Path, metavar="PATH", help="configuration file (default: discovered)")
+    parser.add_argument("--pack", action="append", type=Path, default=[], metavar="PATH", help="extra rule pack file or folder; repeatable")
+    parser.add_argument("--disable", action="append", default=[], metavar="RULE_ID", help="turn a rule off; repeatable")
+    parser.add_argument("--ui-lang", choices=UI_LANGS, help="language of the messages (default: configuration, else en)")
+
+
+# Optional subcommand modules: the terminal UI and git hooks. Each module has NAME and
+# `register(subparsers)`, which sets `handler` in the parser's defaults.
+OPTIONAL_COMMANDS = ("edit_cmd", "hook_cmd")
+
+
+def command_modules() -> list[ModuleType]:
+    from septfois.cli import check_cmd, rules_cmd
+
+    modules: list[ModuleType] = [check_cmd, rules_cmd]
+    for name in OPTIONAL_COMMANDS:
+        try:
+            modules.append(importlib.import_module(f"septfois.cli.{name}"))
+        except ModuleNotFoundError as error:
+            if error.name != f"septfois.cli.{name}":
+                raise
+    return modules
+
+
+def build_parser(modules: Sequence[ModuleType]) -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="septfois",
+        description="Turn your finger seven times before you click: check a draft post before it is published.",
+    )
+    parser.add_argument("--version", action="version", version=f"septfois {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for module in modules:
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run septfois with `argv`; returns the exit code (0 ok, 1 findings, 2 error, 3 internal)."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    modules = command_modules()
+    parser = build_parser(modules)
+    if not args_list:
+        default = _default_command(modules)
+        if default is None:
+            parser.print_help(sys.stderr)
+            return EXIT_ERROR
+        args_list = [default]
+    args = parser.parse_args(args_list)
+    handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help(sys.stderr)
+        return EXIT_ERROR
+    try:
+        return handler(args)
+    except SeptfoisError as error:
+        print(f"septfois: {error}", file=sys.stderr)
+        return error.exit_code
+
+
+def _default_command(modules: Sequence[ModuleType]) -> str | None:
+    """With no arguments: the editor in a terminal, a check of stdin when text is piped in."""
+    if not sys.stdin.isatty():
+        return "check"
+    if any(getattr(module, "NAME", None) == "edit" for module in modules):
+        return "edit"
+    return None
+
+
+def entry() -> None:
+    """Console-script entry point: never a traceback for Ctrl-C, an exit code for everything."""
+    try:
+        code = main()
+    except KeyboardInterrupt:
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`septfois check | head`): nothing left to say, and nowhere to say it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
+    except Exception as error:  # noqa: BLE001 - last line of defence: report, never a traceback
+        print(f"septfois: internal error: {type(error).__name__}: {error}", file=sys.stderr)
+        print("septfois: please report this with the command you ran (set SEPTFOIS_DEBUG=1 for details)", file=sys.stderr)
+        if os.environ.get("SEPTFOIS_DEBUG"):
+            raise
+        code = EXIT_INTERNAL
+    sys.exit(code)

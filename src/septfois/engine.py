@@ -1,0 +1,162 @@
+"""The one `check()` every interface calls: rules applied to an analysed post, giving a Report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from septfois import nlp, platforms
+from septfois.analysis import Analysis
+from septfois.config import Config, user_packs_dir
+from septfois.errors import SeptfoisError
+from septfois.model import Finding, Level, PlatformCount, Post, Report
+from septfois.packs import Pack, Rule, builtin_pack_paths, load_pack
+from septfois.ruletypes import PatternTimeout, Subject
+from septfois.textmap import line_column
+
+
+def pack_files(folder_or_file: Path) -> list[Path]:
+    """A pack path given by a user: one .toml file, or every .toml file in a folder."""
+    if folder_or_file.is_dir():
+        return sorted(folder_or_file.glob("*.toml"))
+    return [folder_or_file]
+
+
+def load_packs(config: Config, extra: Sequence[Path] = ()) -> list[Pack]:
+    """Built-in packs, then the user's, then the project's, then those named on the command line."""
+    paths: list[tuple[Path, str]] = [(path, f"rules/{path.name}") for path in builtin_pack_paths()]
+    user = user_packs_dir()
+    if user.is_dir():
+        paths.extend((path, str(path)) for path in pack_files(user))
+    for entry in (*config.pack_paths, *extra):
+        if not entry.exists():
+            raise SeptfoisError(f"{entry}: pack path does not exist")
+        paths.extend((path, str(path)) for path in pack_files(entry))
+    return [load_pack(path, display=display) for path, display in paths]
+
+
+class Checker:
+    """Packs loaded and configured once; `check()` then runs them on any number of posts."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        packs: Sequence[Pack] | None = None,
+        extra_packs: Sequence[Path] = (),
+        disabled: Iterable[str] = (),
+    ) -> None:
+        self.config = config or Config()
+        self.packs = list(packs) if packs is not None else load_packs(self.config, extra_packs)
+        known = {rule.id for pack in self.packs for rule in pack.rules}
+        off = set(disabled)
+        for rule_id in [*off, *self.config.rules]:
+            if rule_id not in known:
+                raise SeptfoisError(f"unknown rule {rule_id!r} (see `septfois rules list`)")
+        self.rules: list[Rule] = []
+        for pack in self.packs:
+            if not self.config.packs.get(pack.id, True):
+                continue
+            for rule in pack.rules:
+                setting = self.config.rules.get(rule.id)
+                if rule.id in off or setting == "off":
+                    continue
+                self.rules.append(replace(rule, level=Level.parse(setting)) if setting else rule)
+
+    def analyse(self, post: Post) -> Analysis:
+        return nlp.analyse(
+            post.text,
+            lang=post.lang,
+            languages=self.config.languages,
+            default=self.config.default_language,
+        )
+
+    def contextualise(self, post: Post) -> Post:
+        """Fill what the post leaves open from the configuration (platforms, pseudonym)."""
+        if not post.platforms and self.config.platforms:
+            post = replace(post, platforms=self.config.platforms)
+        if self.config.pseudonym and not post.pseudonym:
+            post = replace(post, pseudonym=True)
+        return post
+
+    def check(self, post: Post, *, source: str = "-", ui_lang: str | None = None) -> Report:
+        """Every finding of the active rules on `post`, in text order."""
+        post = self.contextualise(post)
+        analysis = self.analyse(post)
+        findings, notes = run_rules(self.rules, analysis, post, self.config, ui_lang or self.config.ui_language)
+        counts = {
+            name: PlatformCount(m.length, m.limit)
+            for name in post.platforms
+            for m in [platforms.measure(name, post.text, kind=post.kind, settings=self.config.platform_settings)]
+        }
+        return Report(source, analysis.lang, analysis.analyser, tuple(findings), counts, tuple(notes))
+
+
+def run_rules(
+    rules: Iterable[Rule], analysis: Analysis, post: Post, config: Config, ui_lang: str
+) -> tuple[list[Finding], list[str]]:
+    """Apply rules to one analysed post; a pattern that runs too long is skipped with a note."""
+    subject = Subject(analysis, post, config.platform_settings)
+    findings: dict[tuple[str, int, int], Finding] = {}
+    notes: list[str] = []
+    for rule in rules:
+        if not rule.applies_to(post, analysis.langs):
+            continue
+        if rule.unless is not None and rule.unless.contains(analysis):
+            continue
+        try:
+            hits = list(rule.detect(subject))
+        except PatternTimeout:
+            notes.append(f"{rule.id}: pattern took too long on this text and was skipped")
+            continue
+        for hit in hits:
+            key = (rule.id, hit.start, hit.end)
+            if key not in findings:
+                findings[key] = make_finding(rule, hit.start, hit.end, hit.values, hit.replacement, analysis.text, ui_lang)
+    ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
+    return ordered, notes
+
+
+def make_finding(
+    rule: Rule,
+    start: int,
+    end: int,
+    values: dict[str, object] | object,
+    replacement: str | None,
+    text: str,
+    ui_lang: str,
+) -> Finding:
+    match = text[start:end]
+    fields = {"match": match, **(values if isinstance(values, dict) else dict(values))}  # type: ignore[call-overload]
+    line, column = line_column(text, start)
+    return Finding(
+        rule=rule.id,
+        category=rule.category,
+        level=rule.level,
+        message=rule.message[ui_lang].format(**fields),
+        why=rule.why[ui_lang],
+        suggestion=rule.suggestion[ui_lang],
+        start=start,
+        end=end,
+        line=line,
+        column=column,
+        match=match,
+        source=rule.source,
+        replacement=replacement,
+    )
+
+
+_default: Checker | None = None
+
+
+def check(post: Post | str, *, config: Config | None = None, source: str = "-") -> Report:
+    """Check one post with the built-in packs (and `config`, when given): the simplest entry point."""
+    global _default
+    if isinstance(post, str):
+        post = Post(text=post)
+    if config is not None:
+        return Checker(config).check(post, source=source)
+    if _default is None:
+        _default = Checker()
+    return _default.check(post, source=source)

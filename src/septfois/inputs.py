@@ -1,0 +1,110 @@
+"""Reading posts from files, stdin and JSON Lines, with a clear error for anything unusable."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from septfois.errors import InputError
+from septfois.model import ACCOUNTS, KINDS, Post
+
+# A post is at most a few thousand characters; anything this large is a mistake (a binary, a log file).
+MAX_POST_BYTES = 1_000_000
+LANGUAGES = ("fr", "en")
+
+
+def decode(data: bytes, name: str) -> str:
+    """UTF-8 text from `data`, or an InputError naming `name` and what is wrong."""
+    if len(data) > MAX_POST_BYTES:
+        raise InputError(f"{name}: input is {len(data):,} bytes, over the limit of {MAX_POST_BYTES:,} bytes for one post")
+    if b"\x00" in data:
+        raise InputError(f"{name}: looks like a binary file (it contains NUL bytes), not a post")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{name}: not valid UTF-8 (byte {error.start}: {error.reason})") from None
+    return text.removeprefix("\ufeff")
+
+
+def read_bounded(stream: BinaryIO, name: str) -> bytes:
+    """Read at most one byte past the limit, so a huge input is refused without reading it all."""
+    data = stream.read(MAX_POST_BYTES + 1)
+    if len(data) > MAX_POST_BYTES:
+        raise InputError(f"{name}: input is over the limit of {MAX_POST_BYTES:,} bytes for one post")
+    return data
+
+
+def read_path(path: Path) -> str:
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise InputError(f"{name}: is a directory, not a post file")
+        with path.open("rb") as stream:
+            return decode(read_bounded(stream, name), name)
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except PermissionError:
+        raise InputError(f"{name}: permission denied") from None
+    except OSError as error:
+        raise InputError(f"{name}: cannot read: {error.strerror or error}") from None
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One JSON Lines record: its id and the post it describes."""
+
+    id: str
+    post: Post
+    extra: dict[str, object]
+
+
+BATCH_KEYS = frozenset({"id", "text", "lang", "platform", "platforms", "account", "kind"})
+
+
+def parse_batch_line(line: str, name: str, number: int, *, extra_keys: frozenset[str] = frozenset()) -> BatchItem:
+    """One JSONL record; errors name the file and line."""
+    where = f"{name}:{number}"
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise InputError(f"{where}: invalid JSON: {error.msg} (column {error.colno})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{where}: expected a JSON object with at least `text`")
+    unknown = set(data) - BATCH_KEYS - extra_keys
+    if unknown:
+        raise InputError(f"{where}: unknown key {sorted(unknown)[0]!r} (expected: {', '.join(sorted(BATCH_KEYS))})")
+    text = data.get("text")
+    if not isinstance(text, str):
+        raise InputError(f"{where}: `text` must be a string")
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_POST_BYTES:
+        raise InputError(f"{where}: `text` is over the limit of {MAX_POST_BYTES:,} bytes for one post")
+    ident = data.get("id", number)
+    if not isinstance(ident, str | int) or isinstance(ident, bool):
+        raise InputError(f"{where}: `id` must be a string or a number")
+    lang = data.get("lang")
+    if lang is not None and lang not in LANGUAGES:
+        raise InputError(f"{where}: `lang` must be one of {', '.join(LANGUAGES)} (got {lang!r})")
+    platforms = data.get("platforms", [data["platform"]] if "platform" in data else [])
+    from septfois.platforms import PLATFORMS
+
+    if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
+        raise InputError(f"{where}: `platform` must be one of {', '.join(sorted(PLATFORMS))} (got {platforms!r})")
+    account = data.get("account", "personal")
+    if account not in ACCOUNTS:
+        raise InputError(f"{where}: `account` must be personal or brand (got {account!r})")
+    kind = data.get("kind", "post")
+    if kind not in KINDS:
+        raise InputError(f"{where}: `kind` must be post or reply (got {kind!r})")
+    post = Post(text=text, lang=lang, platforms=tuple(platforms), account=account, kind=kind)
+    return BatchItem(str(ident) if isinstance(ident, str) else ident, post, {k: data[k] for k in extra_keys if k in data})  # type: ignore[arg-type]
+
+
+def decode_line(raw: bytes, name: str, number: int) -> str:
+    """One JSONL line as text, or an InputError naming the file and line."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"{name}:{number}: not valid UTF-8 (byte {error.start}: {error.reason})") from None
+    return line.removeprefix("\ufeff") if number == 1 else line

@@ -1,0 +1,273 @@
+"""Rule packs: load TOML files, validate every key, and compile rules into ready detectors."""
+
+from __future__ import annotations
+
+import string
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from septfois import schema
+from septfois.errors import PackError
+from septfois.lexicon import Lexicon
+from septfois.model import ACCOUNTS, CATEGORIES, KINDS, LEVEL_NAMES, UI_LANGS, Level, Post
+from septfois.ruletypes import RULE_TYPES, Detect
+from septfois.tomlpos import key_line
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+PACK_KEYS = frozenset({"id", "version", "title", "languages", "description"})
+RULE_KEYS = frozenset(
+    {
+        "id", "category", "level", "type", "languages", "message", "why", "suggestion", "source",
+        "when", "unless", "must_flag", "must_pass",
+    }
+)  # fmt: skip
+WHEN_KEYS = frozenset({"kind", "account", "pseudonym", "platforms"})
+EXAMPLE_KEYS = frozenset({"text", "lang", "kind", "account", "pseudonym", "platforms"})
+LANGUAGES = ("fr", "en")
+
+
+@dataclass(frozen=True)
+class When:
+    """Context conditions: the rule applies only to such posts."""
+
+    kind: str | None = None
+    account: str | None = None
+    pseudonym: bool | None = None
+    platforms: tuple[str, ...] = ()
+
+    def holds(self, post: Post) -> bool:
+        return (
+            (self.kind is None or post.kind == self.kind)
+            and (self.account is None or post.account == self.account)
+            and (self.pseudonym is None or post.pseudonym == self.pseudonym)
+            and (not self.platforms or any(name in self.platforms for name in post.platforms))
+        )
+
+
+@dataclass(frozen=True)
+class Example:
+    """A post that must (or must not) make its rule fire."""
+
+    post: Post
+    line: int | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A compiled rule: data from a pack plus the detector its type built."""
+
+    id: str
+    pack: str
+    category: str
+    level: Level
+    type: str
+    languages: tuple[str, ...]
+    message: Mapping[str, str]
+    why: Mapping[str, str]
+    suggestion: Mapping[str, str]
+    source: str | None
+    when: When
+    unless: Lexicon | None
+    must_flag: tuple[Example, ...]
+    must_pass: tuple[Example, ...]
+    detect: Detect
+    file: str
+    line: int | None
+
+    def applies_to(self, post: Post, langs: Iterable[str]) -> bool:
+        langs = tuple(langs)
+        return self.when.holds(post) and (not self.languages or any(lang in self.languages for lang in langs))
+
+
+@dataclass(frozen=True)
+class Pack:
+    id: str
+    version: str
+    title: str
+    languages: tuple[str, ...]
+    rules: tuple[Rule, ...]
+    file: str
+
+
+def builtin_pack_paths() -> list[Path]:
+    """The packs shipped inside the package, in a stable order."""
+    folder = resources.files("septfois").joinpath("rules")
+    return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".toml"))
+
+
+def load_pack(path: Path, *, display: str | None = None) -> Pack:
+    """Read, validate and compile one pack; every problem is a PackError naming file, line and key."""
+    name = display or str(path)
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise PackError(name, None, None, f"cannot read pack: {error}") from None
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None) or _line_from_message(str(error))
+        raise PackError(name, line, None, f"invalid TOML: {error}") from None
+    try:
+        pack = _pack(data, name)
+    except schema.Invalid as error:
+        raise PackError(name, key_line(source, error.path), schema.show_path(error.path), error.problem) from None
+    return replace(pack, rules=tuple(_with_lines(rule, index, source) for index, rule in enumerate(pack.rules)))
+
+
+def _with_lines(rule: Rule, index: int, source: str) -> Rule:
+    """Record where a rule and each of its examples stand, for `rules show` and `rules test`."""
+
+    def examples(key: str, items: tuple[Example, ...]) -> tuple[Example, ...]:
+        first = key_line(source, ("rule", index, key))
+        return tuple(
+            replace(example, line=_example_line(source, first, example.post.text)) for example in items
+        )
+
+    return replace(
+        rule,
+        line=key_line(source, ("rule", index)),
+        must_flag=examples("must_flag", rule.must_flag),
+        must_pass=examples("must_pass", rule.must_pass),
+    )
+
+
+def _example_line(source: str, first: int | None, text: str) -> int | None:
+    """The line of an example's text at or after its list's first line (found by its opening words)."""
+    if first is None:
+        return None
+    needle = text.splitlines()[0][:40] if text else ""
+    lines = source.splitlines()
+    for number in range(first, len(lines) + 1):
+        if needle and needle in lines[number - 1].replace('\\"', '"'):
+            return number
+    return first
+
+
+def _line_from_message(message: str) -> int | None:
+    marker = "(at line "
+    if marker in message:
+        digits = message.split(marker, 1)[1].split(",", 1)[0]
+        if digits.isdigit():
+            return int(digits)
+    return None
+
+
+def _pack(data: Mapping[str, Any], file: str) -> Pack:
+    schema.only_keys(data, {"pack", "rule"}, ())
+    header = schema.table(schema.required(data, "pack", ()), ("pack",))
+    schema.only_keys(header, PACK_KEYS, ("pack",))
+    pack_id = schema.string(schema.required(header, "id", ("pack",)), ("pack", "id"))
+    version = str(schema.required(header, "version", ("pack",)))
+    title = schema.string(schema.required(header, "title", ("pack",)), ("pack", "title"))
+    languages = schema.choices(schema.required(header, "languages", ("pack",)), LANGUAGES, ("pack", "languages"))
+    rules_data = data.get("rule", [])
+    if not isinstance(rules_data, list):
+        raise schema.Invalid(("rule",), "expected an array of tables: [[rule]]")
+    rules = []
+    seen: set[str] = set()
+    for index, rule_data in enumerate(rules_data):
+        rule = _rule(rule_data, ("rule", index), pack_id, file)
+        if rule.id in seen:
+            raise schema.Invalid(("rule", index, "id"), f"duplicate rule id {rule.id!r}")
+        seen.add(rule.id)
+        rules.append(rule)
+    return Pack(pack_id, version, title, languages, tuple(rules), file)
+
+
+def _rule(data: Any, path: schema.Path, pack_id: str, file: str) -> Rule:
+    table = schema.table(data, path)
+    type_name = schema.choice(schema.required(table, "type", path), sorted(RULE_TYPES), (*path, "type"))
+    rule_type = RULE_TYPES[type_name]
+    schema.only_keys(table, RULE_KEYS | rule_type.keys, path)
+    rule_id = schema.string(schema.required(table, "id", path), (*path, "id"))
+    if not rule_id.startswith(f"{pack_id}.") or not _is_kebab(rule_id[len(pack_id) + 1 :]):
+        raise schema.Invalid((*path, "id"), f"expected `{pack_id}.kebab-case-name` (got {rule_id!r})")
+    category = schema.choice(schema.required(table, "category", path), CATEGORIES, (*path, "category"))
+    level = Level.parse(schema.choice(schema.required(table, "level", path), LEVEL_NAMES, (*path, "level")))
+    languages = schema.choices(table["languages"], LANGUAGES, (*path, "languages")) if "languages" in table else ()
+    placeholders = rule_type.placeholders
+    message = _texts(table, "message", path, placeholders)
+    why = _texts(table, "why", path, frozenset())
+    suggestion = _texts(table, "suggestion", path, frozenset())
+    source = schema.string(table["source"], (*path, "source")) if "source" in table else None
+    when = _when(table.get("when", {}), (*path, "when"))
+    unless = None
+    if "unless" in table:
+        unless = Lexicon(schema.strings(table["unless"], (*path, "unless")))
+    detect = rule_type.compile(table, path)
+    must_flag = _examples(table, "must_flag", path)
+    must_pass = _examples(table, "must_pass", path)
+    return Rule(
+        rule_id, pack_id, category, level, type_name, languages, message, why, suggestion, source, when,
+        unless, must_flag, must_pass, detect, file, None,
+    )  # fmt: skip
+
+
+def _is_kebab(name: str) -> bool:
+    parts = name.split("-")
+    return bool(name) and all(part and part.isascii() and part.isalnum() and part.islower() for part in parts)
+
+
+def _texts(table: Mapping[str, Any], key: str, path: schema.Path, placeholders: frozenset[str]) -> dict[str, str]:
+    """A message in every interface language, checked for placeholders the rule type cannot fill."""
+    value = schema.table(schema.required(table, key, path), (*path, key))
+    schema.only_keys(value, UI_LANGS, (*path, key))
+    texts = {}
+    for lang in UI_LANGS:
+        text = schema.string(schema.required(value, lang, (*path, key)), (*path, key, lang))
+        for _, field, _, _ in string.Formatter().parse(text) if "{" in text else ():
+            if field is not None and field not in placeholders:
+                allowed = ", ".join(f"{{{name}}}" for name in sorted(placeholders)) or "none"
+                raise schema.Invalid((*path, key, lang), f"unknown placeholder {{{field}}} (this type offers {allowed})")
+        texts[lang] = text
+    return texts
+
+
+def _when(value: Any, path: schema.Path) -> When:
+    table = schema.table(value, path)
+    schema.only_keys(table, WHEN_KEYS, path)
+    from septfois.platforms import PLATFORMS
+
+    return When(
+        kind=schema.choice(table["kind"], KINDS, (*path, "kind")) if "kind" in table else None,
+        account=schema.choice(table["account"], ACCOUNTS, (*path, "account")) if "account" in table else None,
+        pseudonym=schema.boolean(table["pseudonym"], (*path, "pseudonym")) if "pseudonym" in table else None,
+        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), (*path, "platforms"))
+        if "platforms" in table
+        else (),
+    )
+
+
+def _examples(table: Mapping[str, Any], key: str, path: schema.Path) -> tuple[Example, ...]:
+    items = table.get(key)
+    if not isinstance(items, list) or not items:
+        raise schema.Invalid((*path, key), "expected a non-empty list of example posts (strings or tables)")
+    return tuple(_example(item, (*path, key, index)) for index, item in enumerate(items))
+
+
+def _example(item: Any, path: schema.Path) -> Example:
+    if isinstance(item, str):
+        return Example(Post(text=item), None)
+    table = schema.table(item, path)
+    schema.only_keys(table, EXAMPLE_KEYS, path)
+    from septfois.platforms import PLATFORMS
+
+    post = Post(
+        text=schema.string(schema.required(table, "text", path), (*path, "text")),
+        lang=schema.choice(table["lang"], LANGUAGES, (*path, "lang")) if "lang" in table else None,
+        kind=schema.choice(table.get("kind", "post"), KINDS, (*path, "kind")),
+        account=schema.choice(table.get("account", "personal"), ACCOUNTS, (*path, "account")),
+        pseudonym=schema.boolean(table.get("pseudonym", False), (*path, "pseudonym")),
+        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), (*path, "platforms"))
+        if "platforms" in table
+        else (),
+    )
+    return Example(post, None)

@@ -1,0 +1,102 @@
+"""The `metric` rule type: a number measured on the post (capitals, "!!!", hashtags...) against bounds."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import regex
+
+from septfois import schema
+from septfois.analysis import Analysis
+from septfois.ruletypes.base import Detect, Hit, Subject
+
+HASHTAG = regex.compile(r"(?<![\w&])#\w+")
+MENTION = regex.compile(r"(?<![\w])@\w+(?:@[\w.-]+\w)?")
+LINK = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
+EMOJI = regex.compile(r"\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic}|\p{Emoji_Modifier})*|\p{Regional_Indicator}{2}")
+WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
+EXCLAMATIONS = regex.compile(r"!{3,}")
+# Below this many letters a share of capitals means nothing ("OK", "PDG").
+MIN_LETTERS_FOR_CAPS = 20
+
+Measurement = tuple[float, list[tuple[int, int]]]
+
+
+def _items(pattern: regex.Pattern[str]) -> Callable[[Analysis], Measurement]:
+    def measure(analysis: Analysis) -> Measurement:
+        spans = [found.span() for found in pattern.finditer(analysis.text)]
+        return float(len(spans)), spans
+
+    return measure
+
+
+def _caps_ratio(analysis: Analysis) -> Measurement:
+    letters = [ch for ch in analysis.text if ch.isalpha()]
+    if len(letters) < MIN_LETTERS_FOR_CAPS:
+        return 0.0, []
+    return sum(ch.isupper() for ch in letters) / len(letters), [(0, len(analysis.text))]
+
+
+def _longest_exclamation_run(analysis: Analysis) -> Measurement:
+    runs = [found.span() for found in regex.finditer(r"!+", analysis.text)]
+    longest = max((end - start for start, end in runs), default=0)
+    return float(longest), [span for span in runs if span[1] - span[0] == longest]
+
+
+def _content_words(analysis: Analysis) -> Measurement:
+    """Words that are not part of a hashtag, a mention or a link: what the post actually says."""
+    text = analysis.text
+    skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]
+    words = [m.span() for m in WORD.finditer(text) if not any(s <= m.start() < e for s, e in skip)]
+    return float(len(words)), [(0, len(text))]
+
+
+def _hashtag_share(analysis: Analysis) -> Measurement:
+    """Hashtags as a share of hashtags plus content words."""
+    tags = len(HASHTAG.findall(analysis.text))
+    words, _ = _content_words(analysis)
+    total = tags + words
+    return (tags / total if total else 0.0), [found.span() for found in HASHTAG.finditer(analysis.text)]
+
+
+METRICS: dict[str, Callable[[Analysis], Measurement]] = {
+    "caps-ratio": _caps_ratio,
+    "exclamation-run": _longest_exclamation_run,
+    "hashtags": _items(HASHTAG),
+    "mentions": _items(MENTION),
+    "emoji": _items(EMOJI),
+    "links": _items(LINK),
+    "words": _items(WORD),
+    "content-words": _content_words,
+    "hashtag-share": _hashtag_share,
+}
+
+
+class MetricType:
+    name = "metric"
+    keys = frozenset({"metric", "above", "below", "min_words"})
+    placeholders = frozenset({"match", "value", "above", "below"})
+
+    def compile(self, options: Mapping[str, Any], path: schema.Path) -> Detect:
+        name = schema.choice(schema.required(options, "metric", path), sorted(METRICS), (*path, "metric"))
+        above = schema.number(options["above"], (*path, "above")) if "above" in options else None
+        below = schema.number(options["below"], (*path, "below")) if "below" in options else None
+        if above is None and below is None:
+            raise schema.Invalid((*path, "above"), "a metric rule needs `above` or `below` (or both)")
+        min_words = schema.integer(options.get("min_words", 0), (*path, "min_words"))
+        measure = METRICS[name]
+
+        def detect(subject: Subject) -> Iterable[Hit]:
+            analysis = subject.analysis
+            if min_words and len(WORD.findall(analysis.text)) < min_words:
+                return []
+            value, spans = measure(analysis)
+            if (above is not None and value > above) or (below is not None and value < below):
+                start = min((s for s, _ in spans), default=0)
+                end = max((e for _, e in spans), default=len(analysis.text))
+                shown = f"{value:.0%}" if name.endswith(("ratio", "share")) else f"{value:g}"
+                return [Hit(start, end, {"value": shown, "above": above, "below": below})]
+            return []
+
+        return detect

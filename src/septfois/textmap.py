@@ -1,0 +1,83 @@
+"""Normalised and folded views of a text that remember where each character came from."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+import regex
+
+# Typographic variants that change nothing to meaning but defeat plain matching.
+_APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"}
+_SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
+_GRAPHEME = regex.compile(r"\X")
+
+
+@dataclass(frozen=True)
+class MappedText:
+    """A derived text plus, for each of its characters, the offset it came from in the original."""
+
+    text: str
+    origin: tuple[int, ...]  # len(text) + 1 entries; the last one is the original's length
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original offsets of the derived span [start, end)."""
+        if end <= start:
+            return self.origin[start], self.origin[start]
+        # The end maps to just after the original character of the span's last derived character.
+        last = self.origin[end - 1]
+        after = self.origin[end]
+        return self.origin[start], max(after, last + 1)
+
+
+def normalise(text: str) -> MappedText:
+    """NFC, straight apostrophes and plain spaces, with a map back to the original offsets."""
+    out: list[str] = []
+    origin: list[int] = []
+    for cluster in _GRAPHEME.finditer(text):
+        piece = unicodedata.normalize("NFC", cluster.group())
+        piece = "".join(_APOSTROPHES.get(ch, _SPACES.get(ch, ch)) for ch in piece)
+        out.append(piece)
+        origin.extend([cluster.start()] * len(piece))
+    origin.append(len(text))
+    return MappedText("".join(out), tuple(origin))
+
+
+def fold_char(ch: str, *, accents: bool = True, case: bool = True) -> str:
+    """The folded form of one character: lower case and without accents, as asked."""
+    if case:
+        ch = ch.lower()
+    if accents:
+        decomposed = unicodedata.normalize("NFD", ch)
+        stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+        # Keep characters that are nothing but a combining mark out of the folded text.
+        ch = stripped if stripped or not decomposed else ""
+        if ch == "œ":
+            ch = "oe"
+        elif ch == "æ":
+            ch = "ae"
+    return ch
+
+
+def fold_text(text: str, *, accents: bool = True, case: bool = True) -> str:
+    """The folded form of a whole string (for terms, which need no map)."""
+    return "".join(fold_char(ch, accents=accents, case=case) for ch in text)
+
+
+def fold(mapped: MappedText, *, accents: bool = True, case: bool = True) -> MappedText:
+    """Fold a mapped text, composing the maps so offsets still point into the original."""
+    out: list[str] = []
+    origin: list[int] = []
+    for index, ch in enumerate(mapped.text):
+        piece = fold_char(ch, accents=accents, case=case)
+        out.append(piece)
+        origin.extend([mapped.origin[index]] * len(piece))
+    origin.append(mapped.origin[-1])
+    return MappedText("".join(out), tuple(origin))
+
+
+def line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in code points) of `offset` in `text`."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
