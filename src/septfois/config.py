@@ -129,8 +129,14 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
         return (*prefix, name)
 
     defaults = Config()
-    languages = schema.choices(table["languages"], LANGUAGES, key("languages")) if "languages" in table else defaults.languages
-    default_language = schema.choice(table.get("default_language", languages[0]), languages, key("default_language"))
+    languages = (
+        schema.choices(table["languages"], LANGUAGES, key("languages"))
+        if "languages" in table
+        else defaults.languages
+    )
+    default_language = schema.choice(
+        table.get("default_language", languages[0]), languages, key("default_language")
+    )
     packs = schema.table(table.get("packs", {}), key("packs"))
     for name, value in packs.items():
         schema.boolean(value, (*key("packs"), name))
@@ -162,8 +168,12 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
     return Config(
         languages=languages,
         default_language=default_language,
-        ui_language=schema.choice(table.get("ui_language", defaults.ui_language), UI_LANGS, key("ui_language")),
-        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), key("platforms")) if "platforms" in table else (),
+        ui_language=schema.choice(
+            table.get("ui_language", defaults.ui_language), UI_LANGS, key("ui_language")
+        ),
+        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), key("platforms"))
+        if "platforms" in table
+        else (),
         account=schema.choice(table.get("account", defaults.account), ACCOUNTS, key("account")),
         pseudonym=schema.boolean(table.get("pseudonym", False), key("pseudonym")),
         fail_on=schema.choice(table.get("fail_on", defaults.fail_on), FAIL_LEVELS, key("fail_on")),
@@ -172,6 +182,8 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
         pack_paths=pack_paths,
         platform_settings=dict(settings),
         quiet_periods=tuple(periods),
-        send_countdown=schema.integer(table.get("send_countdown", defaults.send_countdown), key("send_countdown")),
+        send_countdown=schema.integer(
+            table.get("send_countdown", defaults.send_countdown), key("send_countdown")
+        ),
         source=path,
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
+from datetime import datetime
 from pathlib import Path
 
-from septfois import nlp, platforms
+from septfois import nlp, platforms, schedule
 from septfois.analysis import Analysis
 from septfois.config import Config, user_packs_dir
 from septfois.errors import SeptfoisError
@@ -63,6 +64,7 @@ class Checker:
                 if rule.id in off or setting == "off":
                     continue
                 self.rules.append(replace(rule, level=Level.parse(setting)) if setting else rule)
+        self.quiet_windows = schedule.quiet_windows(self.config)
 
     def analyse(self, post: Post) -> Analysis:
         return nlp.analyse(
@@ -80,15 +82,25 @@ class Checker:
             post = replace(post, pseudonym=True)
         return post
 
-    def check(self, post: Post, *, source: str = "-", ui_lang: str | None = None) -> Report:
-        """Every finding of the active rules on `post`, in text order."""
+    def check(
+        self, post: Post, *, source: str = "-", ui_lang: str | None = None, now: datetime | None = None
+    ) -> Report:
+        """Every finding of the active rules on `post`, in text order; `now` (default: the clock) is
+        what a scheduled post's date is compared with."""
         post = self.contextualise(post)
         analysis = self.analyse(post)
-        findings, notes = run_rules(self.rules, analysis, post, self.config, ui_lang or self.config.ui_language)
+        lang = ui_lang or self.config.ui_language
+        findings, notes = run_rules(self.rules, analysis, post, self.config, lang)
+        # When the post goes out changes how risky it is: a past date, a quiet period before results.
+        findings = schedule.timing_findings(findings, post, self.quiet_windows, lang, now)
+        # The author accepted these rules for this post, with a reason kept in its front matter.
+        findings = [finding for finding in findings if finding.rule not in post.acknowledged]
         counts = {
             name: PlatformCount(m.length, m.limit)
             for name in post.platforms
-            for m in [platforms.measure(name, post.text, kind=post.kind, settings=self.config.platform_settings)]
+            for m in [
+                platforms.measure(name, post.text, kind=post.kind, settings=self.config.platform_settings)
+            ]
         }
         return Report(source, analysis.lang, analysis.analyser, tuple(findings), counts, tuple(notes))
 
@@ -113,7 +125,9 @@ def run_rules(
         for hit in hits:
             key = (rule.id, hit.start, hit.end)
             if key not in findings:
-                findings[key] = make_finding(rule, hit.start, hit.end, hit.values, hit.replacement, analysis.text, ui_lang)
+                findings[key] = make_finding(
+                    rule, hit.start, hit.end, hit.values, hit.replacement, analysis.text, ui_lang
+                )
     ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
     return ordered, notes
 

@@ -18,7 +18,9 @@ LANGUAGES = ("fr", "en")
 def decode(data: bytes, name: str) -> str:
     """UTF-8 text from `data`, or an InputError naming `name` and what is wrong."""
     if len(data) > MAX_POST_BYTES:
-        raise InputError(f"{name}: input is {len(data):,} bytes, over the limit of {MAX_POST_BYTES:,} bytes for one post")
+        raise InputError(
+            f"{name}: input is {len(data):,} bytes, over the limit of {MAX_POST_BYTES:,} bytes for one post"
+        )
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (it contains NUL bytes), not a post")
     try:
@@ -63,7 +65,9 @@ class BatchItem:
 BATCH_KEYS = frozenset({"id", "text", "lang", "platform", "platforms", "account", "kind"})
 
 
-def parse_batch_line(line: str, name: str, number: int, *, extra_keys: frozenset[str] = frozenset()) -> BatchItem:
+def parse_batch_line(
+    line: str, name: str, number: int, *, extra_keys: frozenset[str] = frozenset()
+) -> BatchItem:
     """One JSONL record; errors name the file and line."""
     where = f"{name}:{number}"
     try:
@@ -74,7 +78,9 @@ def parse_batch_line(line: str, name: str, number: int, *, extra_keys: frozenset
         raise InputError(f"{where}: expected a JSON object with at least `text`")
     unknown = set(data) - BATCH_KEYS - extra_keys
     if unknown:
-        raise InputError(f"{where}: unknown key {sorted(unknown)[0]!r} (expected: {', '.join(sorted(BATCH_KEYS))})")
+        raise InputError(
+            f"{where}: unknown key {sorted(unknown)[0]!r} (expected: {', '.join(sorted(BATCH_KEYS))})"
+        )
     text = data.get("text")
     if not isinstance(text, str):
         raise InputError(f"{where}: `text` must be a string")
@@ -90,7 +96,9 @@ def parse_batch_line(line: str, name: str, number: int, *, extra_keys: frozenset
     from septfois.platforms import PLATFORMS
 
     if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
-        raise InputError(f"{where}: `platform` must be one of {', '.join(sorted(PLATFORMS))} (got {platforms!r})")
+        raise InputError(
+            f"{where}: `platform` must be one of {', '.join(sorted(PLATFORMS))} (got {platforms!r})"
+        )
     account = data.get("account", "personal")
     if account not in ACCOUNTS:
         raise InputError(f"{where}: `account` must be personal or brand (got {account!r})")
@@ -98,7 +106,9 @@ def parse_batch_line(line: str, name: str, number: int, *, extra_keys: frozenset
     if kind not in KINDS:
         raise InputError(f"{where}: `kind` must be post or reply (got {kind!r})")
     post = Post(text=text, lang=lang, platforms=tuple(platforms), account=account, kind=kind)
-    return BatchItem(str(ident) if isinstance(ident, str) else ident, post, {k: data[k] for k in extra_keys if k in data})  # type: ignore[arg-type]
+    return BatchItem(
+        str(ident) if isinstance(ident, str) else ident, post, {k: data[k] for k in extra_keys if k in data}
+    )  # type: ignore[arg-type]
 
 
 def decode_line(raw: bytes, name: str, number: int) -> str:

@@ -29,7 +29,9 @@ class Lexicon:
     case: bool = True
 
     def __post_init__(self) -> None:
-        folded = sorted({self._fold(term.strip()) for term in self.terms if term.strip()}, key=len, reverse=True)
+        folded = sorted(
+            {self._fold(term.strip()) for term in self.terms if term.strip()}, key=len, reverse=True
+        )
         alternatives = [_surface_pattern(term) for term in folded]
         pattern = "|".join(alternatives) if alternatives else r"(?!x)x"
         object.__setattr__(self, "_surface", re.compile(pattern))
@@ -61,7 +63,11 @@ class Lexicon:
         surfaces = [self._fold(tok.text) for tok in tokens]
         prefixed = self._sequences.get("", [])
         for index, lemma in enumerate(lemmas):
-            candidates = [*self._sequences.get(lemma, ()), *self._sequences.get(surfaces[index], ()), *prefixed]
+            candidates = [
+                *self._sequences.get(lemma, ()),
+                *self._sequences.get(surfaces[index], ()),
+                *prefixed,
+            ]
             for words in candidates:
                 end = index + len(words)
                 if end <= len(tokens) and all(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import IntEnum
 
 CATEGORIES: tuple[str, ...] = (
@@ -19,6 +20,7 @@ CATEGORIES: tuple[str, ...] = (
     "pseudonym",
     "length",
     "empty",
+    "schedule",  # when a scheduled post goes out (a past date); found by the engine, not by a rule pack
 )
 
 ACCOUNTS: tuple[str, ...] = ("personal", "brand")
@@ -59,6 +61,8 @@ class Post:
     account: str = "personal"
     kind: str = "post"
     pseudonym: bool = False
+    publish_at: datetime | None = None  # when a scheduled post goes out (timezone-aware)
+    acknowledged: tuple[str, ...] = ()  # rule ids the author accepted for this post, with a reason elsewhere
 
 
 @dataclass(frozen=True)

@@ -118,8 +118,12 @@ def load_pack(path: Path, *, display: str | None = None) -> Pack:
     try:
         pack = _pack(data, name)
     except schema.Invalid as error:
-        raise PackError(name, key_line(source, error.path), schema.show_path(error.path), error.problem) from None
-    return replace(pack, rules=tuple(_with_lines(rule, index, source) for index, rule in enumerate(pack.rules)))
+        raise PackError(
+            name, key_line(source, error.path), schema.show_path(error.path), error.problem
+        ) from None
+    return replace(
+        pack, rules=tuple(_with_lines(rule, index, source) for index, rule in enumerate(pack.rules))
+    )
 
 
 def _with_lines(rule: Rule, index: int, source: str) -> Rule:
@@ -167,7 +171,9 @@ def _pack(data: Mapping[str, Any], file: str) -> Pack:
     pack_id = schema.string(schema.required(header, "id", ("pack",)), ("pack", "id"))
     version = str(schema.required(header, "version", ("pack",)))
     title = schema.string(schema.required(header, "title", ("pack",)), ("pack", "title"))
-    languages = schema.choices(schema.required(header, "languages", ("pack",)), LANGUAGES, ("pack", "languages"))
+    languages = schema.choices(
+        schema.required(header, "languages", ("pack",)), LANGUAGES, ("pack", "languages")
+    )
     rules_data = data.get("rule", [])
     if not isinstance(rules_data, list):
         raise schema.Invalid(("rule",), "expected an array of tables: [[rule]]")
@@ -192,7 +198,9 @@ def _rule(data: Any, path: schema.Path, pack_id: str, file: str) -> Rule:
         raise schema.Invalid((*path, "id"), f"expected `{pack_id}.kebab-case-name` (got {rule_id!r})")
     category = schema.choice(schema.required(table, "category", path), CATEGORIES, (*path, "category"))
     level = Level.parse(schema.choice(schema.required(table, "level", path), LEVEL_NAMES, (*path, "level")))
-    languages = schema.choices(table["languages"], LANGUAGES, (*path, "languages")) if "languages" in table else ()
+    languages = (
+        schema.choices(table["languages"], LANGUAGES, (*path, "languages")) if "languages" in table else ()
+    )
     placeholders = rule_type.placeholders
     message = _texts(table, "message", path, placeholders)
     why = _texts(table, "why", path, frozenset())
@@ -216,7 +224,9 @@ def _is_kebab(name: str) -> bool:
     return bool(name) and all(part and part.isascii() and part.isalnum() and part.islower() for part in parts)
 
 
-def _texts(table: Mapping[str, Any], key: str, path: schema.Path, placeholders: frozenset[str]) -> dict[str, str]:
+def _texts(
+    table: Mapping[str, Any], key: str, path: schema.Path, placeholders: frozenset[str]
+) -> dict[str, str]:
     """A message in every interface language, checked for placeholders the rule type cannot fill."""
     value = schema.table(schema.required(table, key, path), (*path, key))
     schema.only_keys(value, UI_LANGS, (*path, key))
@@ -226,7 +236,9 @@ def _texts(table: Mapping[str, Any], key: str, path: schema.Path, placeholders: 
         for _, field, _, _ in string.Formatter().parse(text) if "{" in text else ():
             if field is not None and field not in placeholders:
                 allowed = ", ".join(f"{{{name}}}" for name in sorted(placeholders)) or "none"
-                raise schema.Invalid((*path, key, lang), f"unknown placeholder {{{field}}} (this type offers {allowed})")
+                raise schema.Invalid(
+                    (*path, key, lang), f"unknown placeholder {{{field}}} (this type offers {allowed})"
+                )
         texts[lang] = text
     return texts
 

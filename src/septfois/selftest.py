@@ -25,7 +25,9 @@ class ExampleFailure:
         return f"{where}: {self.rule.id}: {wanted}: {text!r}"
 
 
-def run_examples(packs: Iterable[Pack], config: Config | None = None) -> Iterator[tuple[Rule, Example, bool, bool]]:
+def run_examples(
+    packs: Iterable[Pack], config: Config | None = None
+) -> Iterator[tuple[Rule, Example, bool, bool]]:
     """(rule, example, expected to flag, passed) for every example of every rule in `packs`."""
     packs = list(packs)
     checker = Checker(config or Config(), packs=packs)

@@ -39,9 +39,9 @@ def key_line(source: str, path: Sequence[str | int]) -> int | None:
                     return number
             continue
         key = _KEY.match(line)
-        if key and len(path) > len(table) and list(path[: len(table)]) == table:
-            if _unquote(key.group(1)) == path[len(table)]:
-                return number
+        inside = key and len(path) > len(table) and list(path[: len(table)]) == table
+        if inside and _unquote(key.group(1)) == path[len(table)]:
+            return number
     return best
 
 

@@ -13,6 +13,7 @@ from septfois.cli import main as cli
 from septfois.config import Config, load_config
 from septfois.errors import InputError
 from septfois.model import Level, Post, Report
+from septfois.postfile import LocatedPost
 
 NAME = "check"
 
@@ -21,8 +22,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     from septfois.cli.formats import FORMATS
 
     parser = sub.add_parser(NAME, help="check posts from files, stdin or a JSON Lines batch")
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="post files; - for stdin (the default when text is piped)")
-    parser.add_argument("--jsonl", metavar="FILE", help="check one JSON post per line (- for stdin); writes JSON Lines")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="post files; - for stdin (the default when text is piped)"
+    )
+    parser.add_argument(
+        "--jsonl", metavar="FILE", help="check one JSON post per line (- for stdin); writes JSON Lines"
+    )
     parser.add_argument("--format", choices=FORMATS, help="output format (default: text)")
     cli.add_check_options(parser)
     parser.set_defaults(handler=run)
@@ -43,7 +48,7 @@ def configured(args: argparse.Namespace) -> Config:
     return replace(config, **changes) if changes else config
 
 
-def make_checker(args: argparse.Namespace, config: Config):  # noqa: ANN201 - Checker, imported lazily
+def make_checker(args: argparse.Namespace, config: Config):
     from septfois.engine import Checker
 
     return Checker(config, extra_packs=args.pack, disabled=args.disable)
@@ -68,7 +73,9 @@ def run(args: argparse.Namespace) -> int:
         if args.paths:
             raise cli.UsageError("give either --jsonl FILE or post paths, not both")
         if args.format not in (None, "json"):
-            raise cli.UsageError("--jsonl writes JSON Lines; it cannot be combined with --format " + args.format)
+            raise cli.UsageError(
+                "--jsonl writes JSON Lines; it cannot be combined with --format " + args.format
+            )
         return run_batch(args)
     paths = list(args.paths)
     if not paths:
@@ -86,10 +93,11 @@ def run(args: argparse.Namespace) -> int:
             print(f"septfois: {error}", file=sys.stderr)
             had_error = True
             continue
-        for source, post in sources:
-            report = checker.check(post, source=source)
+        for item in sources:
+            # Findings are located in the post's text; `place` moves them to where the author sees them.
+            report = item.place(checker.check(item.post, source=item.source))
             for note in report.notes:
-                print(f"septfois: {source}: {note}", file=sys.stderr)
+                print(f"septfois: {item.source}: {note}", file=sys.stderr)
             reports.append(report)
     from septfois.cli.formats import render
 
@@ -100,14 +108,26 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(reports, config.fail_on, had_error)
 
 
-def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[tuple[str, Post]]:
-    """The posts one path holds, with the context the command line and configuration give them."""
+def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[LocatedPost]:
+    """The posts one path holds, with the context the command line and configuration give them.
+
+    Post files (.md, .txt) may carry front matter and schedules (.csv, .jsonl) hold one post a row;
+    what they say about a post wins over the command line and configuration.
+    """
     from septfois.inputs import decode, read_bounded, read_path
+    from septfois.postfile import POST_SUFFIXES, located
+    from septfois.schedule import SCHEDULE_SUFFIXES, read_schedule_file
 
     if path == "-":
         text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
-        return [("-", base_post(args, config, text))]
-    return [(path, base_post(args, config, read_path(Path(path))))]
+        return [LocatedPost("-", base_post(args, config, text))]
+    suffix = Path(path).suffix.lower()
+    if suffix in SCHEDULE_SUFFIXES:
+        return located(read_schedule_file(Path(path)), path, base_post(args, config))
+    content = read_path(Path(path))
+    if suffix in POST_SUFFIXES:
+        return located(content, path, base_post(args, config))
+    return [LocatedPost(path, base_post(args, config, content))]
 
 
 def run_batch(args: argparse.Namespace) -> int:

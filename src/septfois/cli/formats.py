@@ -16,7 +16,14 @@ _GITHUB_LEVEL = {Level.INFO: "notice", Level.WARNING: "warning", Level.ERROR: "e
 
 def render(reports: Sequence[Report], fmt: str, *, colour: bool = False, ui_lang: str = "en") -> str:
     if fmt == "json":
-        return json.dumps({"version": JSON_VERSION, "results": [r.to_dict() for r in reports]}, ensure_ascii=False, indent=2) + "\n"
+        return (
+            json.dumps(
+                {"version": JSON_VERSION, "results": [r.to_dict() for r in reports]},
+                ensure_ascii=False,
+                indent=2,
+            )
+            + "\n"
+        )
     if fmt == "sarif":
         return json.dumps(sarif(reports), ensure_ascii=False, indent=2) + "\n"
     if fmt == "github":
@@ -52,15 +59,23 @@ def text(reports: Sequence[Report], *, colour: bool = False, ui_lang: str = "en"
             lines.append(f"    {words['why']}: {finding.why}")
             lines.append(f"    {words['instead']}: {finding.suggestion}")
         counts = ", ".join(f"{name} {c.length}/{c.limit}" for name, c in report.platforms.items())
-        summary = f"{report.source}: {report.verdict} ({len(report.findings)} findings; lang {report.lang}; {words['analysis']}: {report.analysis}"
-        if not report.findings:
-            summary = f"{report.source}: {words['none']} (lang {report.lang}; {words['analysis']}: {report.analysis}"
-        lines.append(summary + (f"; {counts}" if counts else "") + ")")
+        verdict = (
+            f"{report.verdict} ({len(report.findings)} findings;" if report.findings else f"{words['none']} ("
+        )
+        details = f"lang {report.lang}; {words['analysis']}: {report.analysis}" + (
+            f"; {counts}" if counts else ""
+        )
+        lines.append(f"{report.source}: {verdict} {details})".replace("( ", "("))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
-def _region(finding: Finding, report: Report) -> dict[str, int]:
-    region = {"startLine": finding.line, "startColumn": finding.column, "charOffset": finding.start, "charLength": finding.end - finding.start}
+def _region(finding: Finding) -> dict[str, int]:
+    region = {
+        "startLine": finding.line,
+        "startColumn": finding.column,
+        "charOffset": finding.start,
+        "charLength": finding.end - finding.start,
+    }
     return region
 
 
@@ -90,7 +105,7 @@ def sarif(reports: Sequence[Report]) -> dict[str, object]:
                         {
                             "physicalLocation": {
                                 "artifactLocation": {"uri": report.source},
-                                "region": _region(finding, report),
+                                "region": _region(finding),
                             }
                         }
                     ],

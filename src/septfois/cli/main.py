@@ -33,14 +33,37 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     from septfois.platforms import PLATFORMS
 
     parser.add_argument("--lang", choices=("fr", "en"), help="language of the post (default: detected)")
-    parser.add_argument("--platform", action="append", choices=sorted(PLATFORMS), metavar="NAME", help=f"platform to count length for; repeatable ({', '.join(sorted(PLATFORMS))})")
+    parser.add_argument(
+        "--platform",
+        action="append",
+        choices=sorted(PLATFORMS),
+        metavar="NAME",
+        help=f"platform to count length for; repeatable ({', '.join(sorted(PLATFORMS))})",
+    )
     parser.add_argument("--account", choices=ACCOUNTS, help="who posts: a personal or a brand account")
     parser.add_argument("--reply", action="store_true", help="the post is a reply")
-    parser.add_argument("--fail-on", choices=(*LEVEL_NAMES, "never"), help="lowest level that makes the exit code 1 (default: error)")
-    parser.add_argument("--config", type=Path, metavar="PATH", help="configuration file (default: discovered)")
-    parser.add_argument("--pack", action="append", type=Path, default=[], metavar="PATH", help="extra rule pack file or folder; repeatable")
-    parser.add_argument("--disable", action="append", default=[], metavar="RULE_ID", help="turn a rule off; repeatable")
-    parser.add_argument("--ui-lang", choices=UI_LANGS, help="language of the messages (default: configuration, else en)")
+    parser.add_argument(
+        "--fail-on",
+        choices=(*LEVEL_NAMES, "never"),
+        help="lowest level that makes the exit code 1 (default: error)",
+    )
+    parser.add_argument(
+        "--config", type=Path, metavar="PATH", help="configuration file (default: discovered)"
+    )
+    parser.add_argument(
+        "--pack",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="PATH",
+        help="extra rule pack file or folder; repeatable",
+    )
+    parser.add_argument(
+        "--disable", action="append", default=[], metavar="RULE_ID", help="turn a rule off; repeatable"
+    )
+    parser.add_argument(
+        "--ui-lang", choices=UI_LANGS, help="language of the messages (default: configuration, else en)"
+    )
 
 
 # Optional subcommand modules: the terminal UI and git hooks. Each module has NAME and
@@ -64,7 +87,7 @@ def command_modules() -> list[ModuleType]:
 def build_parser(modules: Sequence[ModuleType]) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="septfois",
-        description="Turn your finger seven times before you click: check a draft post before it is published.",
+        description="Turn your finger seven times before you click: check a draft post before publishing it.",
     )
     parser.add_argument("--version", action="version", version=f"septfois {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -84,7 +107,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return EXIT_ERROR
         args_list = [default]
-    args = parser.parse_args(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_:  # --help, --version, usage errors: argparse exits; main() returns
+        return exit_.code if isinstance(exit_.code, int) else EXIT_ERROR
     handler: Callable[[argparse.Namespace], int] | None = getattr(args, "handler", None)
     if handler is None:
         parser.print_help(sys.stderr)
@@ -116,9 +142,12 @@ def entry() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_OK
-    except Exception as error:  # noqa: BLE001 - last line of defence: report, never a traceback
+    except Exception as error:
         print(f"septfois: internal error: {type(error).__name__}: {error}", file=sys.stderr)
-        print("septfois: please report this with the command you ran (set SEPTFOIS_DEBUG=1 for details)", file=sys.stderr)
+        print(
+            "septfois: please report this with the command you ran (set SEPTFOIS_DEBUG=1 for details)",
+            file=sys.stderr,
+        )
         if os.environ.get("SEPTFOIS_DEBUG"):
             raise
         code = EXIT_INTERNAL

@@ -27,13 +27,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.set_defaults(handler=run_show)
 
     test = actions.add_parser("test", help="run every rule's must_flag and must_pass examples")
-    test.add_argument("pack_paths", nargs="*", type=Path, metavar="PACK_PATH", help="packs to test (default: all in use)")
+    test.add_argument(
+        "pack_paths", nargs="*", type=Path, metavar="PACK_PATH", help="packs to test (default: all in use)"
+    )
     test.add_argument("--config", type=Path, metavar="PATH")
     test.set_defaults(handler=run_test)
 
     evaluate = actions.add_parser("eval", help="precision and recall per category on labelled posts")
     evaluate.add_argument("corpus", type=Path, metavar="CORPUS.jsonl")
-    evaluate.add_argument("--show", choices=("misses", "false-alarms", "all"), help="also list the posts that disagree")
+    evaluate.add_argument(
+        "--show", choices=("misses", "false-alarms", "all"), help="also list the posts that disagree"
+    )
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
     cli.add_check_options(evaluate)
     evaluate.set_defaults(handler=run_eval)
@@ -45,7 +49,7 @@ def _pack_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ui-lang", choices=("fr", "en"))
 
 
-def _packs(args: argparse.Namespace):  # noqa: ANN202 - list[Pack]
+def _packs(args: argparse.Namespace):
     from septfois.config import load_config
     from septfois.engine import load_packs
 
@@ -58,7 +62,11 @@ def run_list(args: argparse.Namespace) -> int:
     for pack in packs:
         for rule in pack.rules:
             setting = config.rules.get(rule.id)
-            state = "off" if setting == "off" or not config.packs.get(pack.id, True) else (setting or rule.level.label)
+            state = (
+                "off"
+                if setting == "off" or not config.packs.get(pack.id, True)
+                else (setting or rule.level.label)
+            )
             print(f"{rule.id:<40} {state:<8} {rule.category:<20} {rule.type}")
     return cli.EXIT_OK
 
@@ -149,7 +157,7 @@ def _figure(value: float | None) -> str:
     return "  -  " if value is None else f"{value:.2f}"
 
 
-def _as_text(result, show: str | None) -> str:  # noqa: ANN001 - Evaluation
+def _as_text(result, show: str | None) -> str:
     lines = [f"{result.posts} posts; findings counted at level warning or above", ""]
     langs = ["all", *result.languages()]
     header = f"{'category':<20}" + "".join(f"{lang + ' P':>9}{lang + ' R':>8}{'n':>5}" for lang in langs)
@@ -163,10 +171,8 @@ def _as_text(result, show: str | None) -> str:  # noqa: ANN001 - Evaluation
     for lang in langs:
         rate = result.safe_rate(lang)
         if rate is not None:
-            lines.append(
-                f"safe posts with any warning ({lang}): {result.safe_flagged.get(lang, 0)}/{result.safe_posts[lang]}"
-                f" = {rate:.1%}"
-            )
+            flagged, total = result.safe_flagged.get(lang, 0), result.safe_posts[lang]
+            lines.append(f"safe posts with any warning ({lang}): {flagged}/{total} = {rate:.1%}")
     if show in ("misses", "all"):
         lines.append("")
         lines.append("misses:")
@@ -181,7 +187,7 @@ def _as_text(result, show: str | None) -> str:  # noqa: ANN001 - Evaluation
     return "\n".join(lines) + "\n"
 
 
-def _as_json(result) -> dict[str, object]:  # noqa: ANN001 - Evaluation
+def _as_json(result) -> dict[str, object]:
     return {
         "posts": result.posts,
         "categories": {

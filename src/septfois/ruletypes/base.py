@@ -48,7 +48,9 @@ class RuleType(Protocol):
 TEXT_KEYS = frozenset({"match", "fold_accents", "case_sensitive", "exceptions"})
 
 
-def lexicon(terms: Iterable[str], options: Mapping[str, Any], path: schema.Path, *, lemmas: bool = True) -> Lexicon:
+def lexicon(
+    terms: Iterable[str], options: Mapping[str, Any], path: schema.Path, *, lemmas: bool = True
+) -> Lexicon:
     """A Lexicon configured by a rule's text options (`match`, `fold_accents`, `case_sensitive`)."""
     match = schema.choice(options.get("match", "lemma"), ("lemma", "surface"), (*path, "match"))
     accents = schema.boolean(options.get("fold_accents", True), (*path, "fold_accents"))

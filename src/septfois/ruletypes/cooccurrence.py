@@ -15,8 +15,12 @@ class CooccurrenceType:
     placeholders = frozenset({"match", "first", "second"})
 
     def compile(self, options: Mapping[str, Any], path: schema.Path) -> Detect:
-        first = lexicon(schema.strings(schema.required(options, "first", path), (*path, "first")), options, path)
-        second = lexicon(schema.strings(schema.required(options, "second", path), (*path, "second")), options, path)
+        first = lexicon(
+            schema.strings(schema.required(options, "first", path), (*path, "first")), options, path
+        )
+        second = lexicon(
+            schema.strings(schema.required(options, "second", path), (*path, "second")), options, path
+        )
         scope = schema.choice(options.get("scope", "sentence"), ("sentence", "post"), (*path, "scope"))
         excepted = exceptions(options, path)
 
@@ -28,7 +32,9 @@ class CooccurrenceType:
             hits = []
             for one in kept:
                 for other in others:
-                    same = scope == "post" or analysis.sentence_of(one.start) == analysis.sentence_of(other.start)
+                    same = scope == "post" or analysis.sentence_of(one.start) == analysis.sentence_of(
+                        other.start
+                    )
                     if same and (one.end <= other.start or other.end <= one.start):
                         values = {"first": text[one.start : one.end], "second": text[other.start : other.end]}
                         hits.append(Hit(one.start, one.end, values))

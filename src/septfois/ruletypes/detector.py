@@ -16,7 +16,9 @@ class DetectorType:
     placeholders = frozenset({"match"})
 
     def compile(self, options: Mapping[str, Any], path: schema.Path) -> Detect:
-        name = schema.choice(schema.required(options, "detector", path), sorted(DETECTORS), (*path, "detector"))
+        name = schema.choice(
+            schema.required(options, "detector", path), sorted(DETECTORS), (*path, "detector")
+        )
         find = DETECTORS[name]
         excepted = exceptions(options, path)
 

@@ -29,7 +29,9 @@ class LengthType:
         def over_limits(subject: Subject) -> Iterable[Hit]:
             text = subject.analysis.text
             for name in asked(subject):
-                measure = platforms.measure(name, text, kind=subject.post.kind, settings=subject.platform_settings)
+                measure = platforms.measure(
+                    name, text, kind=subject.post.kind, settings=subject.platform_settings
+                )
                 for check in measure.exceeded():
                     yield Hit(
                         _cut_point(text, check.limit, check.value) if check.name == "length" else 0,

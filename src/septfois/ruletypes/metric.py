@@ -14,7 +14,9 @@ from septfois.ruletypes.base import Detect, Hit, Subject
 HASHTAG = regex.compile(r"(?<![\w&])#\w+")
 MENTION = regex.compile(r"(?<![\w])@\w+(?:@[\w.-]+\w)?")
 LINK = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
-EMOJI = regex.compile(r"\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic}|\p{Emoji_Modifier})*|\p{Regional_Indicator}{2}")
+EMOJI = regex.compile(
+    r"\p{Extended_Pictographic}(?:\uFE0F|\u200D\p{Extended_Pictographic}|\p{Emoji_Modifier})*|\p{Regional_Indicator}{2}"
+)
 WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{N}'’-]*")
 EXCLAMATIONS = regex.compile(r"!{3,}")
 # Below this many letters a share of capitals means nothing ("OK", "PDG").

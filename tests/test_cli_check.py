@@ -1,0 +1,224 @@
+"""`septfois check`: inputs, formats, exit codes and bad input, through the real command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import DATA
+
+RISKY = "Les prix vont exploser en 2027, je vous le garantis mdr"
+INPUTS = DATA / "inputs"
+
+
+def test_the_issue_example_reports_humour_and_market_findings_with_offsets(run_cli) -> None:
+    result = run_cli(["check", "-", "--format", "json"], RISKY)
+    assert result.code == 1
+    data = json.loads(result.out)
+    (report,) = data["results"]
+    by_category = {f["category"]: f for f in report["findings"]}
+    assert {"humour", "sensitive:market"} <= set(by_category)
+    humour = by_category["humour"]
+    assert RISKY[humour["start"] : humour["end"]] == humour["match"] == "mdr"
+    assert (humour["line"], humour["column"]) == (1, RISKY.index("mdr") + 1)
+    market = next(f for f in report["findings"] if f["rule"] == "sensitive.price-guarantee")
+    assert RISKY[market["start"] : market["end"]] == "je vous le garantis"
+
+
+def test_json_output_follows_the_documented_schema(run_cli) -> None:
+    data = json.loads(run_cli(["check", "--format", "json", "--platform", "x"], RISKY).out)
+    assert data["version"] == 1
+    (report,) = data["results"]
+    assert set(report) == {"source", "lang", "analysis", "verdict", "findings", "platforms"}
+    assert (report["source"], report["lang"], report["verdict"]) == ("-", "fr", "error")
+    assert report["analysis"] == "spacy fr_core_news_sm"
+    assert report["platforms"]["x"]["limit"] == 280
+    for finding in report["findings"]:
+        assert {
+            "rule",
+            "category",
+            "level",
+            "message",
+            "why",
+            "suggestion",
+            "start",
+            "end",
+            "line",
+            "column",
+            "match",
+        } <= set(finding)
+
+
+def test_a_clean_post_exits_0_and_says_so(run_cli) -> None:
+    result = run_cli(["check", "-"], "Merci à toute l'équipe pour ce beau lancement à Lyon.")
+    assert result.code == 0
+    assert "no findings" in result.out
+
+
+def test_fail_on_sets_the_level_that_fails(run_cli) -> None:
+    demo = ["--pack", str(DATA / "packs" / "valid.toml")]  # demo.ok: a warning on "zorglub"
+    text = "Un zorglub est apparu."
+    assert run_cli(["check", "-", *demo], text).code == 0  # a warning, below the default fail level
+    assert run_cli(["check", "-", *demo, "--fail-on", "warning"], text).code == 1
+    assert run_cli(["check", "-", *demo, "--fail-on", "info"], text).code == 1
+    assert run_cli(["check", "-", "--fail-on", "never"], RISKY).code == 0
+
+
+def test_stdin_is_read_when_no_path_is_given_and_input_is_piped(run_cli) -> None:
+    assert run_cli(["check"], RISKY).code == 1
+
+
+def test_nothing_to_check_from_a_terminal_is_a_usage_error(run_cli) -> None:
+    result = run_cli(["check"], tty=True)
+    assert result.code == 2
+    assert "nothing to check" in result.err
+
+
+def test_empty_input_has_no_findings(run_cli) -> None:
+    result = run_cli(["check", str(INPUTS / "empty.txt"), "--format", "json"])
+    assert result.code == 0
+    assert json.loads(result.out)["results"][0]["findings"] == []
+
+
+def test_invalid_utf8_is_an_input_error_naming_the_file(run_cli) -> None:
+    result = run_cli(["check", str(INPUTS / "not_utf8.txt")])
+    assert result.code == 2
+    assert f"{INPUTS / 'not_utf8.txt'}: not valid UTF-8" in result.err
+
+
+def test_binary_input_is_refused(run_cli) -> None:
+    result = run_cli(["check", str(INPUTS / "binary.bin")])
+    assert result.code == 2
+    assert "binary" in result.err
+
+
+def test_input_over_the_size_limit_is_refused(run_cli, tmp_path: Path) -> None:
+    from septfois.inputs import MAX_POST_BYTES
+
+    big = tmp_path / "huge.txt"
+    big.write_bytes(b"a " * (MAX_POST_BYTES // 2 + 1))
+    result = run_cli(["check", str(big)])
+    assert result.code == 2
+    assert "over the limit" in result.err
+
+
+def test_an_unreadable_path_is_reported_while_other_files_are_still_checked(run_cli, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text(RISKY, encoding="utf-8")
+    result = run_cli(["check", str(tmp_path / "missing.txt"), str(good), "--format", "json"])
+    assert result.code == 2
+    assert "missing.txt: no such file" in result.err
+    assert json.loads(result.out)["results"][0]["source"] == str(good)
+
+
+def test_usage_errors_exit_2(run_cli) -> None:
+    result = run_cli(["check", "--format", "yaml"])
+    assert result.code == 2
+    assert "invalid choice" in result.err
+
+
+def test_an_unknown_rule_to_disable_is_an_error(run_cli) -> None:
+    result = run_cli(["check", "-", "--disable", "humour.nope"], "texte")
+    assert result.code == 2
+    assert "unknown rule 'humour.nope'" in result.err
+
+
+def test_disable_turns_a_rule_off(run_cli) -> None:
+    result = run_cli(["check", "-", "--format", "json", "--disable", "humour.laughter-marker"], RISKY)
+    rules = {f["rule"] for f in json.loads(result.out)["results"][0]["findings"]}
+    assert "humour.laughter-marker" not in rules
+
+
+def test_messages_follow_the_ui_language(run_cli) -> None:
+    demo = ["--pack", str(DATA / "packs" / "valid.toml"), "--format", "json"]
+    french = json.loads(run_cli(["check", *demo, "--ui-lang", "fr"], "Un zorglub.").out)
+    english = json.loads(run_cli(["check", *demo, "--ui-lang", "en"], "Un zorglub.").out)
+    assert (
+        next(f for f in french["results"][0]["findings"] if f["rule"] == "demo.ok")["message"]
+        == "Un zorglub : « zorglub »"
+    )
+    assert (
+        next(f for f in english["results"][0]["findings"] if f["rule"] == "demo.ok")["message"]
+        == 'A zorglub: "zorglub"'
+    )
+
+
+def test_text_output_names_place_level_category_rule_why_and_instead(run_cli) -> None:
+    out = run_cli(["check", "-", "--pack", str(DATA / "packs" / "valid.toml")], "Un zorglub.").out
+    assert '-:1:4: warning humour [demo.ok] A zorglub: "zorglub"\n    why: w\n    instead: s\n' in out
+
+
+def test_sarif_output_is_sarif_2_1_0_with_regions(run_cli) -> None:
+    data = json.loads(run_cli(["check", "--format", "sarif"], RISKY).out)
+    assert data["version"] == "2.1.0"
+    run = data["runs"][0]
+    assert run["tool"]["driver"]["name"] == "septfois"
+    levels = {r["level"] for r in run["results"]}
+    assert levels <= {"note", "warning", "error"} and "error" in levels
+    region = run["results"][0]["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] == 1 and region["startColumn"] >= 1
+
+
+def test_github_output_is_workflow_commands(run_cli) -> None:
+    lines = run_cli(["check", "--format", "github"], RISKY).out.splitlines()
+    assert lines and all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
+    assert any("file=-,line=1,col=53" in line for line in lines)
+
+
+def test_a_jsonl_batch_gives_one_object_per_line_with_its_id(run_cli) -> None:
+    result = run_cli(["check", "--jsonl", str(INPUTS / "batch_with_a_malformed_line.jsonl")])
+    assert result.code == 2  # one line is not JSON: reported, the others are still checked
+    assert "batch_with_a_malformed_line.jsonl:3: invalid JSON" in result.err
+    lines = [json.loads(line) for line in result.out.splitlines()]
+    assert [line["id"] for line in lines] == ["a", "b", 7]
+    assert lines[1]["verdict"] == "error"
+    assert lines[2]["lang"] == "en" and lines[2]["platforms"]["x"]["limit"] == 280
+    assert {"id", "source", "lang", "analysis", "verdict", "findings"} <= set(lines[0])
+
+
+def test_a_jsonl_batch_from_stdin(run_cli) -> None:
+    batch = json.dumps({"id": "p1", "text": RISKY}) + "\n"
+    result = run_cli(["check", "--jsonl", "-"], batch)
+    assert result.code == 1
+    assert json.loads(result.out)["id"] == "p1"
+
+
+def test_the_installed_entry_point_reads_a_pipe_and_writes_json() -> None:
+    septfois = Path(sys.executable).with_name("septfois")
+    done = subprocess.run(
+        [str(septfois), "check", "-", "--format", "json"],
+        input=RISKY.encode(),
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == b""
+    categories = {f["category"] for f in json.loads(done.stdout)["results"][0]["findings"]}
+    assert {"humour", "sensitive:market"} <= categories
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    done = subprocess.run([sys.executable, "-m", "septfois", "--version"], capture_output=True, timeout=60)
+    assert done.returncode == 0
+    assert done.stdout.startswith(b"septfois ")
+
+
+def test_ctrl_c_exits_130_quietly() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "septfois", "check", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
+    time.sleep(1.0)  # reading stdin, which never ends
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert b"Traceback" not in err
