@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from septfois.textmap import MappedText, fold, normalise
+from septfois.textmap import MappedText, fold, fold_text, normalise
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,20 @@ class Analysis:
         if accents:
             return self.accented
         return self.normalised
+
+    def token_forms(self, *, accents: bool, case: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Folded (lemmas, surface forms) of the tokens, computed once per folding for all rules."""
+        key = ("token_forms", accents, case)
+        forms = self.extras.get(key)
+        if forms is None:
+            lemmas = tuple(
+                fold_text(tok.lemma.replace("\u2019", "'"), accents=accents, case=case) for tok in self.tokens
+            )
+            surfaces = tuple(
+                fold_text(tok.text.replace("\u2019", "'"), accents=accents, case=case) for tok in self.tokens
+            )
+            forms = self.extras[key] = (lemmas, surfaces)
+        return forms  # type: ignore[return-value]
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence holding `offset` (0 when there is no sentence split)."""

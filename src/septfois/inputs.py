@@ -76,11 +76,6 @@ def parse_batch_line(
         raise InputError(f"{where}: invalid JSON: {error.msg} (column {error.colno})") from None
     if not isinstance(data, dict):
         raise InputError(f"{where}: expected a JSON object with at least `text`")
-    unknown = set(data) - BATCH_KEYS - extra_keys
-    if unknown:
-        raise InputError(
-            f"{where}: unknown key {sorted(unknown)[0]!r} (expected: {', '.join(sorted(BATCH_KEYS))})"
-        )
     text = data.get("text")
     if not isinstance(text, str):
         raise InputError(f"{where}: `text` must be a string")

@@ -59,8 +59,7 @@ class Lexicon:
 
     def _lemma_spans(self, analysis: Analysis) -> Iterable[tuple[int, int]]:
         tokens = analysis.tokens
-        lemmas = [self._fold(tok.lemma) for tok in tokens]
-        surfaces = [self._fold(tok.text) for tok in tokens]
+        lemmas, surfaces = analysis.token_forms(accents=self.accents, case=self.case)
         prefixed = self._sequences.get("", [])
         for index, lemma in enumerate(lemmas):
             candidates = [

@@ -60,7 +60,9 @@ def fold_char(ch: str, *, accents: bool = True, case: bool = True) -> str:
 
 
 def fold_text(text: str, *, accents: bool = True, case: bool = True) -> str:
-    """The folded form of a whole string (for terms, which need no map)."""
+    """The folded form of a whole string (terms and tokens, which need no map)."""
+    if text.isascii():
+        return text.lower() if case else text
     return "".join(fold_char(ch, accents=accents, case=case) for ch in text)
 
 
@@ -69,7 +71,8 @@ def fold(mapped: MappedText, *, accents: bool = True, case: bool = True) -> Mapp
     out: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(mapped.text):
-        piece = fold_char(ch, accents=accents, case=case)
+        # Most characters are ASCII: fold them without the Unicode machinery.
+        piece = (ch.lower() if case else ch) if ch < "\x80" else fold_char(ch, accents=accents, case=case)
         out.append(piece)
         origin.extend([mapped.origin[index]] * len(piece))
     origin.append(mapped.origin[-1])
