@@ -1,40 +1,149 @@
-"""Personal-data detectors: e-mail, phone, IBAN (checksum), payment card (Luhn), address, case numbers."""
+"""Personal-data detectors: e-mail, phone, IBAN, payment card, address, case number, people's names."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import regex
 
 from septfois.analysis import Analysis
+from septfois.nlp import first_names
+from septfois.textmap import fold_text
 
 Span = tuple[int, int]
 
-_EMAIL = regex.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", regex.IGNORECASE)
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# --- e-mail -----------------------------------------------------------------------------------------
+# A leading "@" makes "@claire@piaille.fr" a fediverse handle (a public identity), not a mailbox.
+_EMAIL = regex.compile(r"(?<![\w.+@-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}(?![\w-])", regex.IGNORECASE)
+# Shared mailboxes of an organisation: publishing them is what they are for.
+_ROLE_MAILBOXES = _words(
+    """
+    abuse accueil admin administration aide ask billing bonjour booking candidature candidatures careers
+    client clients comms commandes commercial communication compta comptabilite contact customer customers
+    donotreply dpo emploi enquiries equipe facturation feedback gdpr hello help hi hr info infos inquiries
+    investors ir job jobs juridique legal marketing media medias news newsletter noreply no-reply office
+    orders partenariats partnerships postmaster presse press privacy reception recrutement recrutements
+    reservation reservations rgpd rh sales sav security securite service serviceclient service-client
+    support team vente ventes webmaster
+    """
+)
+
+# --- phone ------------------------------------------------------------------------------------------
 _PHONE = regex.compile(
     r"(?<![\w+])(?:"
     r"(?:\+|00)33[\s.-]?\(?0?\)?[\s.-]?[1-9](?:[\s.-]?\d{2}){4}"  # French, international form
     r"|0[1-9](?:[\s.-]?\d{2}){4}"  # French, national form
     r"|\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}"  # any other international number
     r"|\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}"  # North American national form
+    r"|0\d{4}[\s-]?\d{6}|0\d{2,3}[\s-]\d{3,4}[\s-]\d{4}"  # UK national forms
     r")(?![\w])"
 )
+# Numbers that ring one person's pocket: French 06/07, UK 07, Belgian 04, Swiss 07x, in either form.
+_MOBILE = regex.compile(
+    r"^(?:(?:\+|00)33[\s.-]?\(?0?\)?[\s.-]?[67]|0[67]"
+    r"|(?:\+|00)44[\s.-]?\(?0?\)?[\s.-]?7|07\d{3}[\s.-]?\d{6}$"
+    r"|(?:\+|00)32[\s.-]?\(?0?\)?[\s.-]?4|(?:\+|00)41[\s.-]?\(?0?\)?[\s.-]?7[5-9])"
+)
+
+# Lines a company pays for so that anyone may call: French 08, North American toll-free 8xx.
+_SERVICE = regex.compile(
+    r"^(?:(?:\+|00)33[\s.-]?\(?0?\)?[\s.-]?8|08|(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?)"
+)
+
+# --- bank and card ----------------------------------------------------------------------------------
 _IBAN = regex.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,3})?(?![\w])")
 _CARD = regex.compile(r"(?<![\w])\d(?:[ -]?\d){12,18}(?![\w])")
+
+# --- addresses --------------------------------------------------------------------------------------
 _ADDRESS = regex.compile(
     r"(?<![\w])\d{1,4}(?:\s?(?:bis|ter))?,?\s+"
-    r"(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|place|impasse|quai|route|cours|passage)"
+    r"(?:rue|avenue|av\.|boulevard|bd|chemin|all[ée]e|place|impasse|quai|route|cours|passage|square|villa"
+    r"|r[ée]sidence|lotissement|hameau)"
     r"\s+(?:de\s+la\s+|de\s+l'|du\s+|des\s+|de\s+|d')?\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,3}"
     r"|(?<![\w])\d{1,5}\s+(?:\p{Lu}[\p{L}'-]+\s+){1,3}"
-    r"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Place|Pl\.?)"
+    r"(?:Street|St\.?|Avenue|Ave\.?|Road|Rd\.?|Boulevard|Blvd\.?|Lane|Ln\.?|Drive|Dr\.?|Court|Ct\.?|Way|Place"
+    r"|Pl\.?|Terrace|Crescent|Close|Circle|Parkway)"
     r"(?![\w])"
 )
+# Words that present an address as a place of business (a shop, an office), not as someone's home.
+_BUSINESS_PLACE = regex.compile(
+    r"\b(?:agences?|magasins?|boutiques?|bureaux|bureau|siege|showroom|restaurants?|cafes?|ateliers?|usines?"
+    r"|entrepots?|succursales?|cabinet|pharmacies?|ouverture|ouvre|ouvrons|inauguration|stores?|shops?"
+    r"|offices?|headquarters|hq|branch(?:es)?|opens?|opening|warehouse|clinic|venue|salon|conference"
+    r"|campus|locaux)\b"
+)
+# Words that make it someone's home even when a business is named nearby.
+_HOME_PLACE = regex.compile(
+    r"\b(?:maison|appartement|appart|domicile|habite|habitent|logement|chez (?:lui|elle|eux|vous|toi)"
+    r"|locataire|home|house|apartment|flat|lives?|living|rental|tenant|residence)\b"
+)
+
+# --- case numbers -----------------------------------------------------------------------------------
+# A keyword that names the file, up to two words of detail ("dossier de location"), then an identifier.
 _CASE_NUMBER = regex.compile(
     r"(?<![\w])(?:commande|order|dossier|case|ticket|contrat|contract|account|compte|client|facture|invoice"
-    r"|r[ée]f[ée]rence|r[ée]f\.?|n°|no\.|#)"
-    r"\s*(?:n°|no\.?|number|num[ée]ro|#|:)?\s*(?=[A-Z0-9-]*\d{5})[A-Z]{0,4}-?[A-Z0-9-]{5,}(?![\w])",
+    r"|r[ée]f[ée]rence|r[ée]f\.?|tracking|suivi|colis|parcel|shipment|claim|sinistre|r[ée]clamation"
+    r"|adh[ée]rent|member(?:ship)?|policy|police|id|identifiant|matricule|booking|r[ée]servation"
+    r"|n°|no\.)"
+    r"(?:\s+(?:de|du|d'|of|for|your|votre)\s*\p{L}{0,15}){0,2}"
+    r"\s*(?:n°|no\.?|number|num[ée]ro|#|:)?\s*(?P<id>(?=[A-Z0-9-]*\d{5})[A-Z]{0,4}-?[A-Z0-9-]{5,})(?![\w])",
     regex.IGNORECASE,
 )
+
+# --- names ------------------------------------------------------------------------------------------
+_HONORIFIC = r"(?:M|MM|Mme|Mmes|Mlle|Mr|Mrs|Ms|Dr|Pr)\."
+_NAME_WORD = r"(?:\p{Lu}'?\p{Lu}?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)*)"
+_PARTICLE = r"(?:de|du|des|del|della|van|von|der|den|da|di|dos|le|la|ben|bin|al|el|ibn)"
+# A run of capitalised words (honorifics with a full stop included) ending on a name-like word.
+_NAME = regex.compile(
+    rf"(?<![\w@#/.-])(?:(?:{_HONORIFIC}|{_NAME_WORD})\s+(?:{_PARTICLE}\s+)?){{0,4}}{_NAME_WORD}(?![\w@-])"
+)
+_LINKISH = regex.compile(r"(?:https?://|www\.)\S+|\S+@\S+", regex.IGNORECASE)
+# Words that open a greeting or a thank-you before a name ("Bonjour Nadia", "Thanks Priya").
+_GREETINGS = _words(
+    """
+    bonjour bonsoir salut coucou merci bravo felicitations bienvenue hello hi hey dear cher chere thanks
+    thank welcome congrats congratulations cheers shoutout grosse big
+    """
+)
+# Capitalised words that start many sentences or name things, never people (compared folded).
+_NOT_NAMES = _GREETINGS | _words(
+    """
+    joyeux joyeuse bonne bon happy
+    lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday
+    sunday janvier fevrier mars avril juillet aout septembre octobre novembre decembre january february
+    march july august september october november december noel paques ramadan aid christmas easter
+    hanoukka hanukkah diwali toussaint
+    maison banque agence agences groupe cafe hotel restaurant boulangerie pharmacie clinique studio atelier
+    store stores shop bank group team equipe service services immobilier realty homes foods pizza farm
+    rue avenue boulevard impasse quai chemin place street lane road drive court way
+    president presidente directeur directrice ceo cfo coo cto daf drh dg pdg head chief
+    le la les un une des notre nos votre vos the our your a an this that ce cette
+    """
+)
+
+_HONORIFIC_WORDS = _words("madame monsieur mademoiselle m mm mme mmes mlle mr mrs ms miss mister dr pr")
+
+
+@dataclass(frozen=True)
+class Name:
+    """A person's name found in a text: original offsets, the words of the name, and a leading honorific."""
+
+    start: int
+    end: int
+    words: tuple[str, ...]
+    honorific: bool
+
+    @property
+    def full(self) -> bool:
+        """Two name words, or an honorific and a surname: enough to single someone out."""
+        return len(self.words) >= 2 or (self.honorific and len(self.words) >= 1)
 
 
 def _digits(text: str) -> str:
@@ -44,7 +153,7 @@ def _digits(text: str) -> str:
 def iban_is_valid(candidate: str) -> bool:
     """ISO 13616 check: move the first four characters to the end, letters to numbers, mod 97 == 1."""
     compact = candidate.replace(" ", "").upper()
-    if not 15 <= len(compact) <= 34:
+    if not 15 <= len(compact) <= 34 or not compact.isalnum():
         return False
     rearranged = compact[4:] + compact[:4]
     digits = "".join(str(int(ch, 36)) for ch in rearranged)
@@ -65,23 +174,62 @@ def luhn_is_valid(candidate: str) -> bool:
     return total % 10 == 0
 
 
-def _spans(pattern: regex.Pattern[str], text: str, valid: Callable[[str], bool] | None = None) -> Iterable[Span]:
+Valid = Callable[[str], bool]
+
+
+def _spans(pattern: regex.Pattern[str], text: str, valid: Valid | None = None) -> Iterable[Span]:
     for found in pattern.finditer(text):
         if valid is None or valid(found.group()):
             yield found.span()
+
+
+def _on_normalised(analysis: Analysis, pattern: regex.Pattern[str], valid: Valid | None = None) -> list[Span]:
+    # Spaces inside numbers and names are often non-breaking: search the normalised text and map back.
+    view = analysis.normalised
+    return [view.span(s, e) for s, e in _spans(pattern, view.text, valid)]
 
 
 def emails(analysis: Analysis) -> Iterable[Span]:
     return _spans(_EMAIL, analysis.text)
 
 
-def phones(analysis: Analysis) -> Iterable[Span]:
-    def plausible(found: str) -> bool:
-        return 9 <= len(_digits(found)) <= 15
+def personal_emails(analysis: Analysis) -> Iterable[Span]:
+    """E-mail addresses other than an organisation's shared mailboxes (contact@, recrutement@...)."""
+    for start, end in emails(analysis):
+        local = fold_text(analysis.text[start:end].split("@", 1)[0])
+        if local not in _ROLE_MAILBOXES and regex.split(r"[._+-]", local)[0] not in _ROLE_MAILBOXES:
+            yield start, end
 
-    # Spaces in French numbers are often non-breaking: search the normalised text and map back.
-    view = analysis.normalised
-    return (view.span(s, e) for s, e in _spans(_PHONE, view.text, plausible))
+
+def _plausible_phone(found: str) -> bool:
+    return 9 <= len(_digits(found)) <= 15
+
+
+def _is_mobile(found: str) -> bool:
+    return _MOBILE.match(found) is not None
+
+
+def phones(analysis: Analysis) -> Iterable[Span]:
+    return _on_normalised(analysis, _PHONE, _plausible_phone)
+
+
+def mobile_phones(analysis: Analysis) -> Iterable[Span]:
+    """Mobile numbers (French 06/07, UK 07, Belgian and Swiss mobiles): they reach one person directly."""
+    return _on_normalised(analysis, _PHONE, lambda found: _plausible_phone(found) and _is_mobile(found))
+
+
+def fixed_phones(analysis: Analysis) -> Iterable[Span]:
+    """Phone numbers that are not recognisably mobile: landlines, switchboards, toll-free lines."""
+    return _on_normalised(analysis, _PHONE, lambda found: _plausible_phone(found) and not _is_mobile(found))
+
+
+def private_phones(analysis: Analysis) -> Iterable[Span]:
+    """Fixed numbers other than free or shared-cost service lines (French 08, toll-free 1-800...)."""
+    return _on_normalised(
+        analysis,
+        _PHONE,
+        lambda found: _plausible_phone(found) and not _is_mobile(found) and _SERVICE.match(found) is None,
+    )
 
 
 def ibans(analysis: Analysis) -> Iterable[Span]:
@@ -93,33 +241,182 @@ def cards(analysis: Analysis) -> Iterable[Span]:
 
 
 def addresses(analysis: Analysis) -> Iterable[Span]:
-    view = analysis.normalised
-    return (view.span(s, e) for s, e in _spans(_ADDRESS, view.text))
+    return _on_normalised(analysis, _ADDRESS)
+
+
+def home_addresses(analysis: Analysis) -> Iterable[Span]:
+    """Street addresses unless their sentence presents them as a business (a shop, an office opening)."""
+    for span in addresses(analysis):
+        sentence = fold_text(analysis.text[slice(*_sentence_span(analysis, span[0]))])
+        if _HOME_PLACE.search(sentence) or not _BUSINESS_PLACE.search(sentence):
+            yield span
 
 
 def case_numbers(analysis: Analysis) -> Iterable[Span]:
-    return _spans(_CASE_NUMBER, analysis.text)
+    """A file keyword then an identifier; a bare number needs six digits ("une commande de 15000 masques")."""
+    view = analysis.normalised
+    for found in _CASE_NUMBER.finditer(view.text):
+        identifier = found["id"]
+        if identifier.isdigit() and len(identifier) < 6:
+            continue
+        yield view.span(*found.span())
+
+
+# --- names ------------------------------------------------------------------------------------------
+def _folded_word(word: str) -> str:
+    return fold_text(word).rstrip(".")
+
+
+def _is_particle(word: str) -> bool:
+    return regex.fullmatch(_PARTICLE, word) is not None
+
+
+def _is_first_name(word: str) -> bool:
+    known = first_names()
+    folded = fold_text(word)
+    return folded in known or ("-" in folded and all(part in known for part in folded.split("-")))
+
+
+def _sentence_start(text: str, offset: int) -> bool:
+    """Whether `offset` opens a sentence: only spaces, symbols, quotes or emoji since the last stop."""
+    index = offset
+    while index > 0:
+        ch = text[index - 1]
+        if ch == "\n" or ch in ".!?…":
+            return True
+        if ch.isalnum() or ch in ",;:":
+            return False
+        index -= 1
+    return True
+
+
+def names(analysis: Analysis) -> list[Name]:
+    """People's names: an honorific then a name, a known first name then a surname, or a named entity.
+
+    A capitalised run counts when an honorific or a known first name opens it, or when the language
+    model tagged it as a person somewhere else than at the start of a sentence (where every word is
+    capitalised). Words that open sentences or name things ("Bonjour", "Lundi", "Maison") are trimmed,
+    and nothing inside a link, an e-mail address, a street address or an @handle counts.
+    """
+    view = analysis.normalised
+    text = view.text
+    blocked = [m.span() for m in _LINKISH.finditer(text)] + [m.span() for m in _ADDRESS.finditer(text)]
+    entity_spans = [
+        (entity.start, entity.end) for entity in analysis.entities if entity.label in ("PER", "PERSON")
+    ]
+    found: list[Name] = []
+    for match in _NAME.finditer(text):
+        words = match.group().split()
+        start = match.start()
+        honorific_at: int | None = None
+        names_a_thing = False  # "Maison Pellerin", "Ramadan Moubarak": what follows belongs to a thing
+        # Drop the leading words that are greetings or common capitalised words; note an honorific.
+        while words and (_folded_word(words[0]) in _NOT_NAMES | _HONORIFIC_WORDS or _is_particle(words[0])):
+            honorific_at = start if _folded_word(words[0]) in _HONORIFIC_WORDS else None
+            names_a_thing = _folded_word(words[0]) in _NOT_NAMES - _GREETINGS
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
+            words = words[1:]
+        while words and (_folded_word(words[-1]) in _NOT_NAMES or _is_particle(words[-1])):
+            words = words[:-1]
+        if not words or any(_folded_word(word) in _NOT_NAMES | _HONORIFIC_WORDS for word in words):
+            continue
+        honorific = honorific_at is not None
+        end = text.index(words[-1], start) + len(words[-1])
+        if any(s < end and start < e for s, e in blocked):
+            continue
+        orig_start, orig_end = view.span(start if honorific_at is None else honorific_at, end)
+        name_start, _ = view.span(start, end)
+        tagged = not names_a_thing and any(s < orig_end and name_start < e for s, e in entity_spans)
+        known = _is_first_name(words[0])
+        if honorific or known or (tagged and not _sentence_start(text, start) and len(words) >= 2):
+            found.append(Name(orig_start, orig_end, tuple(words), honorific))
+        elif tagged and len(words) == 1 and not _sentence_start(text, start):
+            found.append(Name(orig_start, orig_end, tuple(words), False))
+    return found
 
 
 def people(analysis: Analysis, *, full_name: bool) -> Iterable[Span]:
-    """Person entities; with `full_name`, only names of two words or more, never an @handle."""
-    for entity in analysis.entities:
-        if entity.label not in ("PER", "PERSON"):
+    """Person names; with `full_name`, only those that single someone out. An @handle is never a name."""
+    for name in names(analysis):
+        if name.full or not full_name:
+            yield name.start, name.end
+
+
+# --- a named person next to a private detail --------------------------------------------------------
+# Stems compared with the text in lower case and without accents; each must start a word.
+_HEALTH = regex.compile(
+    r"\b(?:maladie|malade|arret maladie|arret de travail|sick leave|medical leave|diagnosed|diagnosis"
+    r"|diagnostiquee?s?\b|cancer|chimio|chemo|tumeur|tumou?r|depression|burn-?out|hospitalis|a l'hopital"
+    r"|in (?:the )?hospital|irm\b|mri\b|radiotherap|treatment for"
+    r"|(?:son|sa|ses|his|her|their|en|sous) (?:traitement|treatment)"
+    r"|medicament|medication|prescription|antidepress|anxiolyti|therapie|therapy|psychiatr"
+    r"|est enceinte|enceinte de|pregnan|grossesse|fausse couche|miscarriage|chirurgi|surgery|opere\b"
+    r"|(?:son|sa|ses|his|her|their) (?:handicap|disabilit)|als\b|charcot|alzheimer|parkinson|diabet|vih\b"
+    r"|hiv\b|sida\b|avc\b|had a stroke|suffered a stroke|infarctus|heart attack|crise cardiaque"
+    r"|convalescen|in rehab|addiction|alcoolis|sclerose|sclerosis|leucemie|leukemia|autis|bipolai|bipolar"
+    r"|schizophren|\d+ ?mg\b|symptom|souffre d|suffers? from|se bat contre (?:un|une|la|le)"
+    r"|battling (?:cancer|an?\b))"
+)
+_DISPUTE = regex.compile(
+    r"\b(?:licenci|fired\b(?! up)|dismissed (?:for|from)|dismissal|let go\b(?! of)|laid off|sacked|renvoye"
+    r"|vire\b|viree\b|mis fin|mettre fin|periode d'essai|probation|faute grave|misconduct|manquement"
+    r"|disciplinaire|disciplinary|sanctionn|volee?s?\b|voleu|stole|stealing|steal\b|theft|escroc|crook"
+    r"|fraudeu|fraudster|arnaqu|scammer|menteu|ment\b|mentent|liar|lying|mise en demeure|proces\b"
+    r"|tribunal|in court|lawsuit|sued\b|suing|plainte|poursuiv|condamn|convicted|arrested|garde a vue"
+    r"|impaye|unpaid|paid late|late payment|huissier|bailiff|expuls|evict|divorc|prud'?hom|sabot)"
+)
+# A public role or a public talk in the same passage: the person is named as a public figure.
+_PUBLIC_ROLE = regex.compile(
+    r"\b(?:conference|keynote|webinaire?|podcast|intervention|table ronde|panel|speaker|auteure?|author"
+    r"|livre|book|etude|study|chercheu|researcher|professeure?|professor|ministre|minister|depute|senat"
+    r"|senator|governor|maire|mayor|candidate?|elections?|president de la republique|prix nobel)"
+)
+
+
+def _sentence_span(analysis: Analysis, offset: int, *, following: int = 0) -> Span:
+    """The sentence holding `offset`, stretched over the next `following` sentences."""
+    if not analysis.sentences:
+        return 0, len(analysis.text)
+    index = analysis.sentence_of(offset)
+    last = min(index + following, len(analysis.sentences) - 1)
+    return analysis.sentences[index][0], analysis.sentences[last][1]
+
+
+def _named_near(analysis: Analysis, context: regex.Pattern[str]) -> Iterable[Span]:
+    # The detail often follows in the next sentence: "Keep Mark Jensen in your thoughts. He was diagnosed..."
+    for name in names(analysis):
+        if not name.full:
             continue
-        if analysis.text[max(entity.start - 1, 0) : entity.start] == "@" or "@" in entity.text:
-            continue
-        if full_name and len(entity.text.split()) < 2:
-            continue
-        yield entity.start, entity.end
+        start, end = _sentence_span(analysis, name.start, following=1)
+        passage = fold_text(analysis.text[start:end])
+        if context.search(passage) and not _PUBLIC_ROLE.search(passage):
+            yield name.start, name.end
+
+
+def named_health(analysis: Analysis) -> Iterable[Span]:
+    """A full name in the sentence of (or just before) a health detail: illness, treatment, sick leave."""
+    return _named_near(analysis, _HEALTH)
+
+
+def named_dispute(analysis: Analysis) -> Iterable[Span]:
+    """A full name next to a dismissal, an accusation, a legal action or a debt."""
+    return _named_near(analysis, _DISPUTE)
 
 
 DETECTORS: dict[str, Callable[[Analysis], Iterable[Span]]] = {
     "email": emails,
+    "personal-email": personal_emails,
     "phone": phones,
+    "mobile-phone": mobile_phones,
+    "fixed-phone": fixed_phones,
+    "private-phone": private_phones,
     "iban": ibans,
     "card": cards,
     "address": addresses,
+    "home-address": home_addresses,
     "case-number": case_numbers,
     "person": lambda analysis: people(analysis, full_name=False),
     "full-name": lambda analysis: people(analysis, full_name=True),
+    "named-health": named_health,
+    "named-dispute": named_dispute,
 }
