@@ -105,3 +105,18 @@ def test_a_configured_platform_adds_length_counts(run_cli, tmp_path: Path) -> No
     (tmp_path / "septfois.toml").write_text('platforms = ["bluesky"]\n', encoding="utf-8")
     report = json.loads(run_cli(["check", "--format", "json"], "Bonjour").out)["results"][0]
     assert report["platforms"] == {"bluesky": {"length": 7, "limit": 300}}
+
+
+def test_an_unknown_platform_setting_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "septfois.toml").write_text("[platform_settings]\nmastodon_limt = 1000\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert ":2: platform_settings.mastodon_limt: unknown setting" in str(caught.value)
+
+
+def test_a_mastodon_instance_limit_changes_the_count_limit(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "septfois.toml").write_text("[platform_settings]\nmastodon_limit = 1000\n", encoding="utf-8")
+    report = json.loads(run_cli(["check", "--format", "json", "--platform", "mastodon"], "Bonjour").out)[
+        "results"
+    ][0]
+    assert report["platforms"]["mastodon"] == {"length": 7, "limit": 1000}

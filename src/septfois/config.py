@@ -123,7 +123,7 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
     """Validate a configuration table; unknown keys are errors."""
     table = schema.table(data, prefix)
     schema.only_keys(table, KEYS, prefix)
-    from septfois.platforms import PLATFORMS
+    from septfois.platforms import DEFAULT_SETTINGS, PLATFORMS
 
     def key(name: str) -> schema.Path:
         return (*prefix, name)
@@ -149,6 +149,11 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
     )
     settings = schema.table(table.get("platform_settings", {}), key("platform_settings"))
     for name, value in settings.items():
+        if name not in DEFAULT_SETTINGS:
+            where = (*key("platform_settings"), name)
+            raise schema.Invalid(
+                where, f"unknown setting (expected one of: {', '.join(sorted(DEFAULT_SETTINGS))})"
+            )
         schema.integer(value, (*key("platform_settings"), name), minimum=1)
     quiet = table.get("quiet_period", [])
     if not isinstance(quiet, list):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -237,7 +237,7 @@ def _tlds() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _compile(pattern: str) -> regex.Pattern[str]:
     ascii_tlds, unicode_tlds = _tlds()
-    return regex.compile(pattern, ascii_tlds=ascii_tlds, unicode_tlds=unicode_tlds)
+    return regex.compile(pattern, ascii_tlds=ascii_tlds, unicode_tlds=unicode_tlds, ignore_unused=True)
 
 
 @cache
@@ -265,10 +265,88 @@ def _valid_domain(domain: str) -> bool:
     if domain.startswith("xn--") and not _ascii_domain_regex().search(domain):
         return False  # a punycode name written with non-ASCII letters is not a name
     for label in domain.split("."):
-        ascii_label = label if all(ord(c) < 0x7F for c in label) else "xn--" + label.encode("punycode").decode()
-        if not 1 <= len(ascii_label) <= _MAX_LABEL_LENGTH:
+        if any(ord(char) >= 0x7F for char in label):
+            label = "xn--" + label.encode("punycode").decode()
+        if not 1 <= len(label) <= _MAX_LABEL_LENGTH:
             return False
     return True
+
+
+_DOMAIN_CHAR_RE = regex.compile(_DOMAIN_CHAR)
+_ASCII_RUN = regex.compile(r"[0-9a-zA-Z]+")
+_TLD_TERMINATOR = regex.compile(_TLD_END)
+_ANY_SCHEME = regex.compile(rf"{_BEFORE_URL}?{_M_SCHEME}")
+
+
+@cache
+def _not_domain_chars() -> frozenset[str]:
+    # They all lie below U+3001 but for the three invalid ones; a set lookup beats a regex match a character.
+    candidates = [*map(chr, range(0x3001)), "\ufeff", "\ufffe", "\uffff"]
+    return frozenset(char for char in candidates if not _DOMAIN_CHAR_RE.match(char))
+
+
+@cache
+def _unicode_tld_regex() -> regex.Pattern[str]:
+    return _compile(rf"(?i:\L<unicode_tlds>){_TLD_END}")
+
+
+def _possible_domain_starts(text: str) -> list[bool]:
+    """Where a domain could begin: before a known TLD, with nothing that breaks a domain in between.
+
+    Only a shortcut for the link search, which retries at every position: on a long dotted run with no
+    TLD ("a.a.a.a…") each try would scan to the end of the run, and the whole search would be quadratic.
+    """
+    length = len(text)
+    not_domain = _not_domain_chars()
+    is_domain_char = [char not in not_domain for char in text]
+    ascii_tlds = frozenset(_tlds()[0])
+    starts = [0] * (length + 1)
+    breaker = -1  # last position no domain can run across
+    underscore = -1  # last "_", which the label just before the TLD may not hold
+    for index, char in enumerate(text):
+        if char == ".":
+            tld = index + 1
+            run = _ASCII_RUN.match(text, tld)
+            if (
+                (run and run.group().lower() in ascii_tlds and _TLD_TERMINATOR.match(text, run.end()))
+                or _unicode_tld_regex().match(text, tld)
+                or text[tld : tld + 4].lower() == "xn--"
+            ):
+                first = max(breaker, underscore) + 1
+                if first < index:  # the domain starts in (first … index - 1]
+                    starts[first] += 1
+                    starts[index] -= 1
+            if index == 0 or not is_domain_char[index - 1] or tld == length or not is_domain_char[tld]:
+                breaker = index  # an empty label, or one starting or ending with "-" or "_"
+            underscore = -1
+        elif char == "_":
+            underscore = index
+        elif char != "-" and not is_domain_char[index]:
+            breaker = index
+    possible, open_intervals = [], 0
+    for index in range(length):
+        open_intervals += starts[index]
+        possible.append(open_intervals > 0)
+    return possible
+
+
+def _url_matches(text: str, pattern: regex.Pattern[str]) -> Iterator[regex.Match[str]]:
+    """What `pattern.finditer(text)` finds, skipping the positions where no link can start."""
+    possible = _possible_domain_starts(text)
+    position, length = 0, len(text)
+    while position < length:
+        # The link's domain starts here or after a one-character prefix, unless a scheme comes first.
+        if (
+            possible[position]
+            or (position + 1 < length and possible[position + 1])
+            or _ANY_SCHEME.match(text, position)
+        ):
+            match = pattern.match(text, position)
+            if match:
+                yield match
+                position = match.end()
+                continue
+        position += 1
 
 
 def _url_spans(text: str, *, scheme_required: bool) -> list[tuple[int, int]]:
@@ -277,7 +355,7 @@ def _url_spans(text: str, *, scheme_required: bool) -> list[tuple[int, int]]:
         return []
     pattern = _mastodon_url_regex() if scheme_required else _x_url_regex()
     spans: list[tuple[int, int]] = []
-    for match in pattern.finditer(text):
+    for match in _url_matches(text, pattern):
         url, scheme, domain = match["url"], match["scheme"] or "", match["domain"]
         start, end = match.span("url")
         if not _valid_domain(domain) or len(scheme or "https://") + _utf16_length(url) > _MAX_URL_LENGTH:
@@ -294,7 +372,8 @@ def _url_spans(text: str, *, scheme_required: bool) -> list[tuple[int, int]]:
             continue
         # "exemple.fr" or "l'exemple.fr": only the ASCII name is a link, the path goes with the last one.
         domain_start = match.start("domain")
-        found = [(domain_start + m.start(), domain_start + m.end()) for m in _ascii_domain_regex().finditer(domain)]
+        names = _ascii_domain_regex().finditer(domain)
+        found = [(domain_start + name.start(), domain_start + name.end()) for name in names]
         if found and match["path"]:
             found[-1] = (found[-1][0], end)
         spans.extend(found)
@@ -379,8 +458,8 @@ def _length(platform: str, text: str, settings: Mapping[str, int]) -> int:
 
 def _extra_checks(platform: str, text: str) -> list[Check]:
     if platform == "x":
-        return [Check("forbidden-characters", sum(1 for char in unicodedata.normalize("NFC", text)
-                                                  if char in _X_FORBIDDEN), 0)]
+        forbidden = sum(1 for char in unicodedata.normalize("NFC", text) if char in _X_FORBIDDEN)
+        return [Check("forbidden-characters", forbidden, 0)]
     if platform == "bluesky":
         return [Check("bytes", len(text.encode("utf-8")), _BLUESKY_MAX_BYTES)]
     if platform == "threads":
