@@ -112,6 +112,8 @@ def run_rules(
     subject = Subject(analysis, post, config.platform_settings)
     findings: dict[tuple[str, int, int], Finding] = {}
     notes: list[str] = []
+    if not analysis.text.strip():
+        return [], notes  # nothing written yet: nothing to warn about (an editor starts empty)
     for rule in rules:
         if not rule.applies_to(post, analysis.langs):
             continue

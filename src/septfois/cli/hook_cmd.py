@@ -1,0 +1,98 @@
+"""`septfois hook`: install or remove the plain git pre-commit hook, and the check it runs on staged posts."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from septfois import hook
+from septfois.cli import check_cmd
+from septfois.cli import main as cli
+from septfois.errors import InputError
+from septfois.model import Report
+
+NAME = "hook"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(NAME, help="a git pre-commit hook that checks staged posts")
+    actions = parser.add_subparsers(
+        dest="hook_action", metavar="ACTION", required=True, parser_class=type(parser)
+    )
+
+    install = actions.add_parser("install", help="write .git/hooks/pre-commit (no framework needed)")
+    install.add_argument(
+        "--force", action="store_true", help="set aside a pre-commit hook septfois did not write"
+    )
+    add_path_options(install)
+    install.set_defaults(handler=run_install)
+
+    uninstall = actions.add_parser("uninstall", help="remove the hook septfois wrote, and only it")
+    uninstall.set_defaults(handler=run_uninstall)
+
+    run = actions.add_parser("run", help="check the staged posts (what the installed hook runs)")
+    add_path_options(run)
+    cli.add_check_options(run)
+    run.set_defaults(handler=run_hook)
+
+
+def add_path_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--files", default=hook.DEFAULT_FILES, metavar="REGEX",
+        help=f"staged paths to check (default: {hook.DEFAULT_FILES})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--exclude", default=hook.DEFAULT_EXCLUDE, metavar="REGEX",
+        help="staged paths to leave out (default: README, CHANGELOG, LICENSE, requirements.txt and the like)",
+    )  # fmt: skip
+
+
+def run_install(args: argparse.Namespace) -> int:
+    print(hook.install(force=args.force, files=args.files, exclude=args.exclude))
+    return cli.EXIT_OK
+
+
+def run_uninstall(args: argparse.Namespace) -> int:
+    print(hook.uninstall())
+    return cli.EXIT_OK
+
+
+def run_hook(args: argparse.Namespace) -> int:
+    """Check what the commit will contain: the staged blobs, never the working tree."""
+    from septfois.postfile import located
+
+    top = hook.top_level()
+    paths = hook.staged_paths(args.files, args.exclude, cwd=top)
+    if not paths:
+        # Nothing to check: do not pay for loading the language models.
+        return cli.EXIT_OK
+    config = check_cmd.configured(args)
+    checker = check_cmd.make_checker(args, config)
+    reports: list[Report] = []
+    had_error = False
+    for path in paths:
+        try:
+            items = located(hook.read_staged(path, top).content, path, check_cmd.base_post(args, config))
+        except InputError as error:
+            print(f"septfois: {error}", file=sys.stderr)
+            had_error = True
+            continue
+        for item in items:
+            report = item.place(checker.check(item.post, source=item.source))
+            for note in report.notes:
+                print(f"septfois: {item.source}: {note}", file=sys.stderr)
+            reports.append(report)
+    from septfois.cli.formats import render
+
+    # Posts without findings would only bury the ones that stop the commit.
+    sys.stdout.write(render([r for r in reports if r.findings], "text", ui_lang=config.ui_language))
+    sys.stdout.flush()
+    code = check_cmd.exit_code(reports, config.fail_on, had_error)
+    if code != cli.EXIT_OK:
+        why = "a staged post could not be read" if had_error else f"findings at or above {config.fail_on}"
+        print(
+            f"septfois: commit stopped: {why}. Fix the post, acknowledge the rule in its front matter "
+            "(acknowledged = [{rule, reason}]), or commit with --no-verify.",
+            file=sys.stderr,
+        )
+    return code
