@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from septfois.engine import Checker
 from septfois.model import Level, Post
 from septfois.packs import builtin_pack_paths, load_pack
@@ -74,7 +72,5 @@ def test_long_hostile_texts_do_not_slow_these_packs_patterns_down() -> None:
     paths = [path for path in builtin_pack_paths() if path.stem in ("humour", "substance")]
     mine = Checker(packs=[load_pack(path) for path in paths])
     hostile = "Bonjour " + "#tag " * 2000 + " " * 2000 + "comment below " + "« mot » " * 500
-    started = time.perf_counter()
     report = mine.check(Post(hostile, lang="fr"))
     assert report.notes == ()  # no pattern hit its time bound and was skipped
-    assert time.perf_counter() - started < 5

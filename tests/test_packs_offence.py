@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from septfois.engine import Checker
@@ -113,7 +111,6 @@ def test_slur_homonyms_pass_when_the_post_is_about_the_ordinary_thing(checker: C
 
 def test_the_offence_patterns_stay_fast_on_a_long_post(checker: Checker) -> None:
     text = " ".join(["Nos équipes ont livré la nouvelle version, merci à tous pour vos retours."] * 60)
-    start = time.perf_counter()
     report = checker.check(Post(text, lang="fr"))
-    assert time.perf_counter() - start < 5
+    # A pattern over its time bound is skipped with a note: none may be.
     assert not [note for note in report.notes if note.startswith("offence.")]
