@@ -48,7 +48,7 @@ def stage(repo: Path, name: str, text: str) -> None:
 
 def test_a_risky_staged_post_stops_the_commit_naming_file_line_rule_and_why(repo: Path, run_cli) -> None:
     assert run_cli(["hook", "install"]).code == 0
-    stage(repo, "posts/launch.md", "+++\nlang = \"en\"\n+++\n\n" + RISKY)
+    stage(repo, "posts/launch.md", '+++\nlang = "en"\n+++\n\n' + RISKY)
     done = git(repo, "commit", "-m", "launch post", check=False)
     assert done.returncode != 0
     assert commits(repo) == 0

@@ -22,7 +22,9 @@ def read(name: str) -> str:
 def test_every_csv_row_becomes_a_post_named_after_its_spreadsheet_row() -> None:
     rows = parse_schedule(read("schedule_with_risky_row.csv"), "schedule.csv")
     assert [row.source for row in rows] == ["schedule.csv:row 2", "schedule.csv:row 3", "schedule.csv:row 4"]
-    assert rows[1].post.text == "Nouvelle fiche produit,\ndisponible dès aujourd'hui. https://example.com/fiche"
+    assert (
+        rows[1].post.text == "Nouvelle fiche produit,\ndisponible dès aujourd'hui. https://example.com/fiche"
+    )
     assert rows[0].post.publish_at is not None
     assert rows[0].post.publish_at.replace(tzinfo=None) == datetime(2099, 3, 2, 9, 30)
 

@@ -317,4 +317,3 @@ def timing_findings(
             ),
         )
     return result
-

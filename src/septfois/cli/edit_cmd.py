@@ -16,9 +16,6 @@ EXIT_NOT_SENT = 1
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from septfois.model import ACCOUNTS, UI_LANGS
-    from septfois.platforms import PLATFORMS
-
     parser = sub.add_parser(
         NAME,
         help="write a post in the terminal editor; findings appear as you type (the default in a terminal)",
@@ -29,33 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="post file to open (created on save)"
     )
-    parser.add_argument("--lang", choices=("fr", "en"), help="language of the post (default: detected)")
-    parser.add_argument(
-        "--platform",
-        action="append",
-        choices=sorted(PLATFORMS),
-        metavar="NAME",
-        help=f"platform to count length for; repeatable ({', '.join(sorted(PLATFORMS))})",
-    )
-    parser.add_argument("--account", choices=ACCOUNTS, help="who posts: a personal or a brand account")
-    parser.add_argument("--reply", action="store_true", help="the post is a reply")
-    parser.add_argument(
-        "--config", type=Path, metavar="PATH", help="configuration file (default: discovered)"
-    )
-    parser.add_argument(
-        "--pack",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="extra rule pack file or folder; repeatable",
-    )
-    parser.add_argument(
-        "--disable", action="append", default=[], metavar="RULE_ID", help="turn a rule off; repeatable"
-    )
-    parser.add_argument(
-        "--ui-lang", choices=UI_LANGS, help="language of the interface (default: configuration, else en)"
-    )
+    cli.add_check_options(parser, fail_on=False)
     parser.add_argument(
         "--countdown",
         type=int,

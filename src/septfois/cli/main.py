@@ -27,7 +27,7 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
 
 
-def add_check_options(parser: argparse.ArgumentParser) -> None:
+def add_check_options(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
     """Options shared by every command that checks posts."""
     from septfois.model import ACCOUNTS, LEVEL_NAMES, UI_LANGS
     from septfois.platforms import PLATFORMS
@@ -42,11 +42,12 @@ def add_check_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--account", choices=ACCOUNTS, help="who posts: a personal or a brand account")
     parser.add_argument("--reply", action="store_true", help="the post is a reply")
-    parser.add_argument(
-        "--fail-on",
-        choices=(*LEVEL_NAMES, "never"),
-        help="lowest level that makes the exit code 1 (default: error)",
-    )
+    if fail_on:
+        parser.add_argument(
+            "--fail-on",
+            choices=(*LEVEL_NAMES, "never"),
+            help="lowest level that makes the exit code 1 (default: error)",
+        )
     parser.add_argument(
         "--config", type=Path, metavar="PATH", help="configuration file (default: discovered)"
     )
