@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from septfois.errors import InputError, SeptfoisError
+from septfois.errors import SeptfoisError
 
 # Which staged files are posts; .pre-commit-hooks.yaml says the same for the pre-commit framework.
 DEFAULT_FILES = r"\.(md|txt|csv|jsonl)$"
@@ -143,19 +143,11 @@ def staged_paths(
 
 def read_staged(path: str, cwd: Path | None = None) -> StagedFile:
     """The staged content of `path` (`git show :path`), decoded as the check command decodes files."""
-    from septfois.inputs import MAX_POST_BYTES
+    from septfois.inputs import MAX_POST_BYTES, decode
     from septfois.schedule import MAX_SCHEDULE_BYTES, SCHEDULE_SUFFIXES
 
-    data = git("show", f":{path}", cwd=cwd)
     limit = MAX_SCHEDULE_BYTES if path.lower().endswith(SCHEDULE_SUFFIXES) else MAX_POST_BYTES
-    if len(data) > limit:
-        raise InputError(f"{path}: {len(data):,} bytes, over the limit of {limit:,}")
-    if b"\x00" in data:
-        raise InputError(f"{path}: looks like a binary file (it contains NUL bytes), not a post")
-    try:
-        return StagedFile(path, data.decode("utf-8").removeprefix("\ufeff"))
-    except UnicodeDecodeError as error:
-        raise InputError(f"{path}: not valid UTF-8 (byte {error.start}: {error.reason})") from None
+    return StagedFile(path, decode(git("show", f":{path}", cwd=cwd), path, limit=limit))
 
 
 def top_level(cwd: Path | None = None) -> Path:

@@ -15,12 +15,10 @@ MAX_POST_BYTES = 1_000_000
 LANGUAGES = ("fr", "en")
 
 
-def decode(data: bytes, name: str) -> str:
+def decode(data: bytes, name: str, *, limit: int = MAX_POST_BYTES) -> str:
     """UTF-8 text from `data`, or an InputError naming `name` and what is wrong."""
-    if len(data) > MAX_POST_BYTES:
-        raise InputError(
-            f"{name}: input is {len(data):,} bytes, over the limit of {MAX_POST_BYTES:,} bytes for one post"
-        )
+    if len(data) > limit:
+        raise InputError(f"{name}: input is {len(data):,} bytes, over the limit of {limit:,} bytes")
     if b"\x00" in data:
         raise InputError(f"{name}: looks like a binary file (it contains NUL bytes), not a post")
     try:
@@ -30,21 +28,22 @@ def decode(data: bytes, name: str) -> str:
     return text.removeprefix("\ufeff")
 
 
-def read_bounded(stream: BinaryIO, name: str) -> bytes:
+def read_bounded(stream: BinaryIO, name: str, *, limit: int = MAX_POST_BYTES) -> bytes:
     """Read at most one byte past the limit, so a huge input is refused without reading it all."""
-    data = stream.read(MAX_POST_BYTES + 1)
-    if len(data) > MAX_POST_BYTES:
-        raise InputError(f"{name}: input is over the limit of {MAX_POST_BYTES:,} bytes for one post")
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"{name}: input is over the limit of {limit:,} bytes")
     return data
 
 
-def read_path(path: Path) -> str:
+def read_path(path: Path, *, limit: int = MAX_POST_BYTES) -> str:
+    """The text of a post or schedule file, or an InputError naming it and what is wrong."""
     name = str(path)
     try:
         if path.is_dir():
             raise InputError(f"{name}: is a directory, not a post file")
         with path.open("rb") as stream:
-            return decode(read_bounded(stream, name), name)
+            return decode(read_bounded(stream, name, limit=limit), name, limit=limit)
     except FileNotFoundError:
         raise InputError(f"{name}: no such file") from None
     except PermissionError:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from septfois.config import Config, QuietPeriod
 from septfois.errors import InputError, SeptfoisError
+from septfois.inputs import read_path
 from septfois.model import ACCOUNTS, KINDS, Finding, Level, Post
 from septfois.postfile import LANGUAGES, iso_datetime, parse_datetime
 
@@ -47,23 +48,7 @@ class ScheduledPost:
 
 def read_schedule_file(path: Path) -> str:
     """The text of a schedule file, or an InputError naming it and what is wrong."""
-    name = str(path)
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_SCHEDULE_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise InputError(f"{name}: is a directory, not a schedule file") from None
-    except OSError as error:
-        raise InputError(f"{name}: cannot read: {error.strerror or error}") from None
-    if len(data) > MAX_SCHEDULE_BYTES:
-        raise InputError(f"{name}: over the limit of {MAX_SCHEDULE_BYTES:,} bytes for a schedule file")
-    try:
-        return data.decode("utf-8").removeprefix("\ufeff")
-    except UnicodeDecodeError as error:
-        problem = f"not valid UTF-8 (byte {error.start}: {error.reason})"
-        raise InputError(f"{name}: {problem}; export the schedule as UTF-8") from None
+    return read_path(path, limit=MAX_SCHEDULE_BYTES)
 
 
 def parse_schedule(content: str, name: str, base: Post | None = None) -> list[ScheduledPost]:

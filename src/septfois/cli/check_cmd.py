@@ -8,12 +8,16 @@ import sys
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from septfois.cli import main as cli
 from septfois.config import Config, load_config
 from septfois.errors import InputError
 from septfois.model import Level, Post, Report
 from septfois.postfile import LocatedPost
+
+if TYPE_CHECKING:  # the engine loads spaCy lazily; the type alone costs nothing
+    from septfois.engine import Checker
 
 NAME = "check"
 
@@ -48,7 +52,7 @@ def configured(args: argparse.Namespace) -> Config:
     return replace(config, **changes) if changes else config
 
 
-def make_checker(args: argparse.Namespace, config: Config):
+def make_checker(args: argparse.Namespace, config: Config) -> Checker:
     from septfois.engine import Checker
 
     return Checker(config, extra_packs=args.pack, disabled=args.disable)
@@ -93,12 +97,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"septfois: {error}", file=sys.stderr)
             had_error = True
             continue
-        for item in sources:
-            # Findings are located in the post's text; `place` moves them to where the author sees them.
-            report = item.place(checker.check(item.post, source=item.source))
-            for note in report.notes:
-                print(f"septfois: {item.source}: {note}", file=sys.stderr)
-            reports.append(report)
+        reports.extend(check_located(checker, sources))
     from septfois.cli.formats import render
 
     fmt = args.format or "text"
@@ -106,6 +105,18 @@ def run(args: argparse.Namespace) -> int:
     sys.stdout.write(render(reports, fmt, colour=colour, ui_lang=config.ui_language))
     sys.stdout.flush()
     return exit_code(reports, config.fail_on, had_error)
+
+
+def check_located(checker: Checker, items: Iterable[LocatedPost]) -> list[Report]:
+    """Check posts read from files; notes (a pattern skipped for time) go to stderr."""
+    reports = []
+    for item in items:
+        # Findings are located in the post's text; `place` moves them to where the author sees them.
+        report = item.place(checker.check(item.post, source=item.source))
+        for note in report.notes:
+            print(f"septfois: {item.source}: {note}", file=sys.stderr)
+        reports.append(report)
+    return reports
 
 
 def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[LocatedPost]:

@@ -77,11 +77,7 @@ def run_hook(args: argparse.Namespace) -> int:
             print(f"septfois: {error}", file=sys.stderr)
             had_error = True
             continue
-        for item in items:
-            report = item.place(checker.check(item.post, source=item.source))
-            for note in report.notes:
-                print(f"septfois: {item.source}: {note}", file=sys.stderr)
-            reports.append(report)
+        reports.extend(check_cmd.check_located(checker, items))
     from septfois.cli.formats import render
 
     # Posts without findings would only bury the ones that stop the commit.
