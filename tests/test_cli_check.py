@@ -222,3 +222,13 @@ def test_ctrl_c_exits_130_quietly() -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert b"Traceback" not in err
+
+
+def test_an_internal_error_exits_3_with_a_message_not_a_traceback() -> None:
+    # A bug cannot be produced on demand: replace main() by one that fails, and run the real entry().
+    code = "import septfois.cli.main as m; m.main = lambda argv=None: 1 / 0; m.entry()"
+    env = {key: value for key, value in os.environ.items() if key != "SEPTFOIS_DEBUG"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode == 3
+    assert "septfois: internal error: ZeroDivisionError" in done.stderr
+    assert "Traceback" not in done.stderr
