@@ -226,8 +226,12 @@ def test_ctrl_c_exits_130_quietly() -> None:
 
 def test_an_internal_error_exits_3_with_a_message_not_a_traceback() -> None:
     # A bug cannot be produced on demand: replace main() by one that fails, and run the real entry().
-    code = "import septfois.cli.main as m; m.main = lambda argv=None: 1 / 0; m.entry()"
+    code = (
+        "import sys, septfois.cli.main as m; sys.argv[1:] = ['check', '-']; "
+        "m.main = lambda argv=None: 1 / 0; m.entry()"
+    )
     env = {key: value for key, value in os.environ.items() if key != "SEPTFOIS_DEBUG"}
+    env["SEPTFOIS_NO_DAEMON"] = "1"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 3
     assert "septfois: internal error: ZeroDivisionError" in done.stderr
