@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from septfois.textmap import MappedText, fold, fold_text, normalise
+
+_WORD_RUN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -32,7 +37,10 @@ class Entity:
 
 @dataclass(frozen=True)
 class Analysis:
-    """What the language pipeline made of a text; built by hand in rule tests."""
+    """What the language pipeline made of a text; built by hand in rule tests.
+
+    The pipeline fills `entities` only where the detectors can use them (a capitalised word off a
+    sentence start: see `septfois.nlp.may_name_someone`)."""
 
     text: str
     lang: str
@@ -86,9 +94,82 @@ class Analysis:
             forms = self.extras[key] = (lemmas, surfaces)
         return forms  # type: ignore[return-value]
 
+    def word_index(self, *, accents: bool, case: bool) -> WordIndex:
+        """Where each word of the folded view starts, built once per folding for all rules."""
+        key = ("word_index", accents, case)
+        index = self.extras.get(key)
+        if index is None:
+            index = self.extras[key] = WordIndex.of(self.view(accents=accents, case=case).text)
+        return index  # type: ignore[return-value]
+
+    def token_index(self, *, accents: bool, case: bool) -> TokenIndex:
+        """Token positions by folded lemma and surface form, built once per folding for all rules."""
+        key = ("token_index", accents, case)
+        index = self.extras.get(key)
+        if index is None:
+            index = self.extras[key] = TokenIndex.of(*self.token_forms(accents=accents, case=case))
+        return index  # type: ignore[return-value]
+
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence holding `offset` (0 when there is no sentence split)."""
         for index, (start, end) in enumerate(self.sentences):
             if start <= offset < end:
                 return index
         return max(len(self.sentences) - 1, 0)
+
+
+def _positions(forms: Iterable[str]) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = {}
+    for position, form in enumerate(forms):
+        found.setdefault(form, []).append(position)
+    return found
+
+
+def _with_prefix(ordered: Sequence[str], prefix: str) -> Iterable[str]:
+    """The strings of sorted `ordered` that start with `prefix`."""
+    at = bisect.bisect_left(ordered, prefix)
+    while at < len(ordered) and ordered[at].startswith(prefix):
+        yield ordered[at]
+        at += 1
+
+
+@dataclass(frozen=True)
+class WordIndex:
+    """The words (maximal runs of `\\w`) of a text, each with the offsets where it starts."""
+
+    starts: dict[str, list[int]]
+    ordered: tuple[str, ...]  # the distinct words, sorted, for prefix search
+
+    @classmethod
+    def of(cls, text: str) -> WordIndex:
+        starts: dict[str, list[int]] = {}
+        for found in _WORD_RUN.finditer(text):
+            starts.setdefault(found.group(), []).append(found.start())
+        return cls(starts, tuple(sorted(starts)))
+
+    def positions_with_prefix(self, prefix: str) -> list[int]:
+        return [at for word in _with_prefix(self.ordered, prefix) for at in self.starts[word]]
+
+
+@dataclass(frozen=True)
+class TokenIndex:
+    """Folded lemmas and surface forms of the tokens, and the token positions of each form."""
+
+    lemmas: tuple[str, ...]
+    surfaces: tuple[str, ...]
+    by_lemma: dict[str, list[int]]
+    by_surface: dict[str, list[int]]
+    ordered: tuple[str, ...]  # every distinct lemma and surface form, sorted, for prefix search
+
+    @classmethod
+    def of(cls, lemmas: tuple[str, ...], surfaces: tuple[str, ...]) -> TokenIndex:
+        by_lemma, by_surface = _positions(lemmas), _positions(surfaces)
+        return cls(lemmas, surfaces, by_lemma, by_surface, tuple(sorted({*by_lemma, *by_surface})))
+
+    def with_prefix(self, prefix: str) -> set[int]:
+        """Positions of the tokens whose lemma or surface form starts with `prefix`."""
+        found: set[int] = set()
+        for form in _with_prefix(self.ordered, prefix):
+            found.update(self.by_lemma.get(form, ()))
+            found.update(self.by_surface.get(form, ()))
+        return found

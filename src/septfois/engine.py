@@ -67,9 +67,11 @@ class Checker:
         self.quiet_windows = schedule.quiet_windows(self.config)
 
     def analyse(self, post: Post) -> Analysis:
-        return nlp.analyse(
-            post.text,
-            lang=post.lang,
+        return self.analyse_many([post])[0]
+
+    def analyse_many(self, posts: Sequence[Post]) -> list[Analysis]:
+        return nlp.analyse_many(
+            [(post.text, post.lang) for post in posts],
             languages=self.config.languages,
             default=self.config.default_language,
         )
@@ -87,8 +89,31 @@ class Checker:
     ) -> Report:
         """Every finding of the active rules on `post`, in text order; `now` (default: the clock) is
         what a scheduled post's date is compared with."""
-        post = self.contextualise(post)
-        analysis = self.analyse(post)
+        return self.check_many([post], sources=[source], ui_lang=ui_lang, now=now)[0]
+
+    def check_many(
+        self,
+        posts: Sequence[Post],
+        *,
+        sources: Sequence[str] | None = None,
+        ui_lang: str | None = None,
+        now: datetime | None = None,
+    ) -> list[Report]:
+        """`check()` for several posts, in order, with the language models run over them in batches:
+        each report is the same as `check()` gives for that post alone."""
+        names = list(sources) if sources is not None else ["-"] * len(posts)
+        if len(names) != len(posts):
+            raise ValueError("check_many: one source per post")
+        posts = [self.contextualise(post) for post in posts]
+        analyses = self.analyse_many(posts)
+        return [
+            self._report(post, analysis, source, ui_lang, now)
+            for post, analysis, source in zip(posts, analyses, names, strict=True)
+        ]
+
+    def _report(
+        self, post: Post, analysis: Analysis, source: str, ui_lang: str | None, now: datetime | None
+    ) -> Report:
         lang = ui_lang or self.config.ui_language
         findings, notes = run_rules(self.rules, analysis, post, self.config, lang)
         # When the post goes out changes how risky it is: a past date, a quiet period before results.

@@ -9,8 +9,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import regex
+
 from septfois.analysis import Analysis, Entity, Token
-from septfois.textmap import normalise
+from septfois.textmap import MappedText, normalise
 
 # Below this many letters langdetect guesses ("Merci !" comes out Italian): use the default.
 MIN_LETTERS_TO_DETECT = 20
@@ -18,6 +20,8 @@ MIN_LETTERS_TO_DETECT = 20
 SECOND_LANGUAGE_SHARE = 0.2
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "m.", "mme", "mlle", "monsieur", "madame"}
 _lock = threading.Lock()
+# Texts spaCy runs through its models together in a batch.
+BATCH_SIZE = 64
 
 
 @lru_cache(maxsize=8)
@@ -67,9 +71,34 @@ class Pipeline:
         self.name, self._nlp, self._lemmas = _load(lang)
 
     def analyse(self, text: str, langs: tuple[str, ...]) -> Analysis:
-        mapped = normalise(text)
+        return self.analyse_many([(text, langs)])[0]
+
+    def analyse_many(
+        self, items: Sequence[tuple[str, tuple[str, ...]]], *, all_entities: bool = False
+    ) -> list[Analysis]:
+        """Analyse several texts in one pass of the pipeline (spaCy batches them); the result for a
+        text does not depend on the others in the batch. Entities are found where the detectors can
+        use them (see `may_name_someone`), or in every text with `all_entities`."""
+        mapped = [normalise(text) for text, _ in items]
         with _lock:  # spaCy pipelines are not documented as thread-safe
-            doc = self._nlp(mapped.text)
+            if "ner" not in self._nlp.pipe_names:
+                docs = list(self._nlp.pipe([m.text for m in mapped], batch_size=BATCH_SIZE))
+            else:
+                # The NER costs more than the rest of the pipeline; its tags can only matter where a
+                # capitalised word stands off a sentence start, so it reads only those texts.
+                docs = list(self._nlp.pipe([m.text for m in mapped], batch_size=BATCH_SIZE, disable=["ner"]))
+                named = [
+                    doc
+                    for doc, view in zip(docs, mapped, strict=True)
+                    if all_entities or may_name_someone(view.text)
+                ]
+                list(self._nlp.get_pipe("ner").pipe(named, batch_size=BATCH_SIZE))
+        return [
+            self._analysis(doc, text, view, langs)
+            for doc, view, (text, langs) in zip(docs, mapped, items, strict=True)
+        ]
+
+    def _analysis(self, doc: Any, text: str, mapped: MappedText, langs: tuple[str, ...]) -> Analysis:
         sentences = [mapped.span(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
         tokens: list[Token] = []
         for sent_index, sent in enumerate(doc.sents):
@@ -85,7 +114,7 @@ class Pipeline:
         if self._lemmas is not None:  # no NER model: find person names by rule
             entities.extend(_rule_based_people(tokens))
         entities = [Entity(e.label, e.start, e.end, text[e.start : e.end]) for e in entities]
-        return Analysis(
+        analysis = Analysis(
             text=text,
             lang=self.lang,
             langs=langs,
@@ -94,6 +123,30 @@ class Pipeline:
             sentences=tuple(sentences),
             entities=tuple(sorted(entities, key=lambda e: (e.start, e.end))),
         )
+        analysis.__dict__["normalised"] = mapped  # the cached view: normalising again gives the same
+        return analysis
+
+
+_UPPER = regex.compile(r"\p{Lu}")
+
+
+def may_name_someone(text: str) -> bool:
+    """Whether a person tag of the NER could change what the detectors find in `text`.
+
+    `septfois.detectors.names` uses a tag only for a capitalised name word that does not open a
+    sentence (there an honorific or a known first name decides, or nothing does); a text without such
+    a word can skip the NER. The sentence test is the one `names` applies, kept in step by a test.
+    """
+    for found in _UPPER.finditer(text):
+        index = found.start()
+        while index > 0:
+            ch = text[index - 1]
+            if ch == "\n" or ch in ".!?…":
+                break  # a sentence starts here
+            if ch.isalnum() or ch in ",;:":
+                return True
+            index -= 1
+    return False
 
 
 def _load(lang: str) -> tuple[str, Any, Any]:
@@ -102,6 +155,9 @@ def _load(lang: str) -> tuple[str, Any, Any]:
     from spacy.util import is_package
 
     if lang == "fr":
+        # The parser is used only for sentence boundaries, yet it stays: the cheaper trained sentence
+        # recogniser (senter) does not split at a colon where the parser does, and sentence-scoped
+        # co-occurrence rules then fire across it (docs/performance.md, "Engine").
         return "spacy fr_core_news_sm", spacy.load("fr_core_news_sm"), None
     if lang == "en" and is_package("en_core_web_sm"):
         return "spacy en_core_web_sm", spacy.load("en_core_web_sm"), None
@@ -144,8 +200,18 @@ def pipeline(lang: str) -> Pipeline:
 
 def analyse(text: str, *, lang: str | None, languages: Sequence[str], default: str) -> Analysis:
     """Detect the language (unless forced) and analyse `text` with that language's pipeline."""
-    if lang:
-        langs: tuple[str, ...] = (lang,)
-    else:
-        langs = detect_languages(text, languages, default)
-    return pipeline(langs[0]).analyse(text, langs)
+    return analyse_many([(text, lang)], languages=languages, default=default)[0]
+
+
+def analyse_many(
+    items: Sequence[tuple[str, str | None]], *, languages: Sequence[str], default: str
+) -> list[Analysis]:
+    """`analyse` for (text, forced language or None) pairs, each language's texts in one batch."""
+    langs = [(lang,) if lang else detect_languages(text, languages, default) for text, lang in items]
+    results: list[Analysis | None] = [None] * len(items)
+    for name in dict.fromkeys(found[0] for found in langs):
+        indexes = [i for i, found in enumerate(langs) if found[0] == name]
+        batch = pipeline(name).analyse_many([(items[i][0], langs[i]) for i in indexes])
+        for i, analysis in zip(indexes, batch, strict=True):
+            results[i] = analysis
+    return results  # type: ignore[return-value]

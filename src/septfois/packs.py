@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import string
 import sys
+import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from importlib import resources
@@ -103,9 +105,37 @@ def builtin_pack_paths() -> list[Path]:
     return sorted(Path(str(entry)) for entry in folder.iterdir() if entry.name.endswith(".toml"))
 
 
+# Compiled packs by (file, display name): a process that checks many times (the daemon, the editor)
+# compiles each pack once, and a pack whose file changed (modification time or size) is compiled anew.
+_compiled: dict[tuple[str, str], tuple[int, int, Pack]] = {}
+_compiled_lock = threading.Lock()
+RACY_NS = 2_000_000_000
+
+
 def load_pack(path: Path, *, display: str | None = None) -> Pack:
-    """Read, validate and compile one pack; every problem is a PackError naming file, line and key."""
+    """Read, validate and compile one pack; every problem is a PackError naming file, line and key.
+
+    An unchanged file (same path, modification time and size) gives the pack compiled before."""
     name = display or str(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        return _load_pack(path, name)  # reading it reports the problem
+    key = (str(path.resolve()), name)
+    with _compiled_lock:
+        cached = _compiled.get(key)
+    if cached is not None and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    pack = _load_pack(path, name)
+    # A file changed again within the clock's granularity could keep its time and size: like git's
+    # "racy" entries, a pack written just now is not remembered, so the next load reads it again.
+    if time.time_ns() - stat.st_mtime_ns > RACY_NS:
+        with _compiled_lock:
+            _compiled[key] = (stat.st_mtime_ns, stat.st_size, pack)
+    return pack
+
+
+def _load_pack(path: Path, name: str) -> Pack:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

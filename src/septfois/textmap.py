@@ -68,11 +68,19 @@ def fold_text(text: str, *, accents: bool = True, case: bool = True) -> str:
 
 def fold(mapped: MappedText, *, accents: bool = True, case: bool = True) -> MappedText:
     """Fold a mapped text, composing the maps so offsets still point into the original."""
+    # Most characters are ASCII: fold them without the Unicode machinery; each distinct one once.
+    pieces = {
+        ch: (ch.lower() if case else ch) if ch < "\x80" else fold_char(ch, accents=accents, case=case)
+        for ch in set(mapped.text)
+    }
+    if all(len(piece) == 1 for piece in pieces.values()):
+        # One character for one: the offsets do not move.
+        table = {ord(ch): piece for ch, piece in pieces.items() if piece != ch}
+        return MappedText(mapped.text.translate(table), mapped.origin)
     out: list[str] = []
     origin: list[int] = []
     for index, ch in enumerate(mapped.text):
-        # Most characters are ASCII: fold them without the Unicode machinery.
-        piece = (ch.lower() if case else ch) if ch < "\x80" else fold_char(ch, accents=accents, case=case)
+        piece = pieces[ch]
         out.append(piece)
         origin.extend([mapped.origin[index]] * len(piece))
     origin.append(mapped.origin[-1])

@@ -49,9 +49,14 @@ def _longest_exclamation_run(analysis: Analysis) -> Measurement:
 def _content_words(analysis: Analysis) -> Measurement:
     """Words that are not part of a hashtag, a mention or a link: what the post actually says."""
     text = analysis.text
-    skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]
-    words = [m.span() for m in WORD.finditer(text) if not any(s <= m.start() < e for s, e in skip)]
-    return float(len(words)), [(0, len(text))]
+    count = analysis.extras.get("content-words")  # two metrics read it: count once per post
+    if count is None:
+        skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]
+        starts = (m.start() for m in WORD.finditer(text))
+        count = analysis.extras["content-words"] = sum(
+            1 for at in starts if not any(s <= at < e for s, e in skip)
+        )
+    return float(count), [(0, len(text))]  # type: ignore[arg-type]
 
 
 def _hashtag_share(analysis: Analysis) -> Measurement:
