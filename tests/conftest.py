@@ -27,6 +27,8 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "run"))
+    # Commands run in-process, never through a background server (tests/test_daemon.py removes this).
+    monkeypatch.setenv("SEPTFOIS_NO_DAEMON", "1")
 
 
 @pytest.fixture(scope="session")

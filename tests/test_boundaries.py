@@ -10,7 +10,7 @@ from pathlib import Path
 import septfois
 
 PACKAGE = Path(septfois.__file__).parent
-ADAPTERS = {"cli", "tui", "__main__.py"}
+ADAPTERS = {"cli", "tui", "__main__.py", "daemon.py", "daemon_client.py"}  # interfaces over check()
 
 
 def core_modules() -> list[Path]:

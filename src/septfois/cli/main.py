@@ -65,11 +65,19 @@ def add_check_options(parser: argparse.ArgumentParser, *, fail_on: bool = True) 
     parser.add_argument(
         "--ui-lang", choices=UI_LANGS, help="language of the messages (default: configuration, else en)"
     )
+    # Read by daemon_client before parsing (entry()'s fast path); declared here for --help and so that
+    # the server, which never receives it, and an in-process run accept the same command lines.
+    parser.add_argument(
+        "--no-daemon",
+        action="store_true",
+        help="run in this process, without the background process that keeps the models loaded "
+        "(also SEPTFOIS_NO_DAEMON=1)",
+    )
 
 
 # Optional subcommand modules: the terminal UI and git hooks. Each module has NAME and
 # `register(subparsers)`, which sets `handler` in the parser's defaults.
-OPTIONAL_COMMANDS = ("edit_cmd", "hook_cmd")
+OPTIONAL_COMMANDS = ("edit_cmd", "hook_cmd", "daemon_cmd")
 
 
 def command_modules() -> list[ModuleType]:
@@ -132,17 +140,18 @@ def _default_command(modules: Sequence[ModuleType]) -> str | None:
     return None
 
 
-def entry() -> None:
-    """Console-script entry point: never a traceback for Ctrl-C, an exit code for everything."""
+def guarded_main(argv: Sequence[str] | None = None) -> int:
+    """main() with the exit codes promised for Ctrl-C (130) and internal errors (3).
+
+    Shared by entry() and the background process (septfois.daemon), so both say the same things.
+    A BrokenPipeError is left to the caller: what it means depends on where stdout goes.
+    """
     try:
-        code = main()
+        return main(argv)
     except KeyboardInterrupt:
-        code = EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (`septfois check | head`): nothing left to say, and nowhere to say it.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        code = EXIT_OK
+        raise
     except Exception as error:
         print(f"septfois: internal error: {type(error).__name__}: {error}", file=sys.stderr)
         print(
@@ -151,5 +160,29 @@ def entry() -> None:
         )
         if os.environ.get("SEPTFOIS_DEBUG"):
             raise
-        code = EXIT_INTERNAL
+        return EXIT_INTERNAL
+
+
+def entry() -> None:
+    """Console-script entry point: never a traceback for Ctrl-C, an exit code for everything.
+
+    Quick checks (`check`, `hook run`) first go to the warm background process, which answers in a
+    fraction of the time it takes to load spaCy here; whenever it cannot, the command runs in-process.
+    """
+    argv = sys.argv[1:]
+    from septfois import daemon_client
+
+    if daemon_client.eligible(argv):
+        code = daemon_client.run(argv)
+        if code is not None:
+            sys.exit(code)
+    try:
+        code = guarded_main(argv)
+    except KeyboardInterrupt:  # pressed during the fallback's own imports
+        code = EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`septfois check | head`): nothing left to say, and nowhere to say it.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = EXIT_OK
     sys.exit(code)
