@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -51,14 +52,19 @@ def batch_posts(count: int) -> list[Post]:
     ]
 
 
-def cli_batch_seconds(count: int) -> tuple[float, float]:
-    """(total wall time, time to the last line minus time to the first line) of `septfois check --jsonl`."""
+def cli_batch_seconds(count: int, workers: str | None) -> tuple[float, float]:
+    """(total wall time, time to the last line minus time to the first line) of `septfois check --jsonl`,
+    run cold (no background server), with SEPTFOIS_BATCH_WORKERS set to `workers` (None: the default)."""
     lines = (CORPUS.read_text(encoding="utf-8").splitlines() * (count // 240 + 1))[:count]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
     exe = Path(sys.executable).with_name("septfois")
+    env = {**os.environ, "SEPTFOIS_NO_DAEMON": "1"}
+    env.pop("SEPTFOIS_BATCH_WORKERS", None)
+    if workers is not None:
+        env["SEPTFOIS_BATCH_WORKERS"] = workers
     started = time.perf_counter()
-    process = subprocess.Popen([str(exe), "check", "--jsonl", handle.name], stdout=subprocess.PIPE)
+    process = subprocess.Popen([str(exe), "check", "--jsonl", handle.name], stdout=subprocess.PIPE, env=env)
     assert process.stdout is not None
     first = None
     for _ in process.stdout:
@@ -71,7 +77,7 @@ def cli_batch_seconds(count: int) -> tuple[float, float]:
 
 
 def row(case: str, figure: str, target: str) -> None:
-    print(f"{case:<52}{figure:>14}{target:>14}", flush=True)
+    print(f"{case:<62}{figure:>12}{target:>12}", flush=True)
 
 
 def main() -> None:
@@ -103,9 +109,12 @@ def main() -> None:
     rate = len(posts) / (time.perf_counter() - started)
     row(f"check_many(), {len(posts)} corpus posts", f"{rate:.0f}/s", "400/s")
     if not args.no_cli:
-        total, after_first = cli_batch_seconds(args.posts)
-        row(f"septfois check --jsonl, {args.posts} posts, wall", f"{total:.2f}s", "-")
-        row("  the same, posts/s after the first line", f"{(args.posts - 1) / after_first:.0f}/s", "400/s")
+        for label, workers in (("one process", "0"), ("worker processes", None)):
+            total, after_first = cli_batch_seconds(args.posts, workers)
+            row(f"septfois check --jsonl, {args.posts} posts, {label}, wall", f"{total:.2f}s", "-")
+            row(
+                "  the same, posts/s after the first line", f"{(args.posts - 1) / after_first:.0f}/s", "400/s"
+            )
 
 
 if __name__ == "__main__":

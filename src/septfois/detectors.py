@@ -298,6 +298,9 @@ def names(analysis: Analysis) -> list[Name]:
     capitalised). Words that open sentences or name things ("Bonjour", "Lundi", "Maison") are trimmed,
     and nothing inside a link, an e-mail address, a street address or an @handle counts.
     """
+    known_names = analysis.extras.get("names")  # four detectors ask for the names of one post
+    if known_names is not None:
+        return list(known_names)  # type: ignore[call-overload]
     view = analysis.normalised
     text = view.text
     blocked = [m.span() for m in _LINKISH.finditer(text)] + [m.span() for m in _ADDRESS.finditer(text)]
@@ -332,6 +335,7 @@ def names(analysis: Analysis) -> list[Name]:
             found.append(Name(orig_start, orig_end, tuple(words), honorific))
         elif tagged and len(words) == 1 and not _sentence_start(text, start):
             found.append(Name(orig_start, orig_end, tuple(words), False))
+    analysis.extras["names"] = tuple(found)
     return found
 
 

@@ -66,6 +66,11 @@ class Checker:
                 self.rules.append(replace(rule, level=Level.parse(setting)) if setting else rule)
         self.quiet_windows = schedule.quiet_windows(self.config)
 
+    def load_models(self) -> None:
+        """Load the language pipeline of every configured language now rather than at first use."""
+        for lang in self.config.languages:
+            nlp.pipeline(lang)
+
     def analyse(self, post: Post) -> Analysis:
         return self.analyse_many([post])[0]
 

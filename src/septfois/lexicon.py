@@ -150,7 +150,16 @@ class Lexicon:
         tokens = analysis.tokens
         forms = analysis.token_index(accents=self.accents, case=self.case)
         lemmas, surfaces = forms.lemmas, forms.surfaces
-        for first, sequences in self._sequences.items():
+        by_first = self._sequences
+        # Walk whichever is smaller: the post's distinct forms or the lexicon's first words.
+        if len(forms.by_lemma) + len(forms.by_surface) < len(by_first):
+            firsts = [f for f in dict.fromkeys([*forms.by_lemma, *forms.by_surface]) if f and f in by_first]
+        else:
+            firsts = [f for f in by_first if f and (f in forms.by_lemma or f in forms.by_surface)]
+        if "" in by_first:
+            firsts.append("")
+        for first in firsts:
+            sequences = by_first[first]
             if first:
                 starts = set(forms.by_lemma.get(first, ())) | set(forms.by_surface.get(first, ()))
             else:

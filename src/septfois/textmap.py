@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -30,8 +31,20 @@ class MappedText:
         return self.origin[start], max(after, last + 1)
 
 
+_PLAIN = str.maketrans({**_APOSTROPHES, **_SPACES})
+
+
 def normalise(text: str) -> MappedText:
     """NFC, straight apostrophes and plain spaces, with a map back to the original offsets."""
+    # Most texts are already NFC with one character per grapheme cluster: each cluster is then NFC on
+    # its own, so only the one-for-one replacements are left and offsets do not move.
+    if unicodedata.is_normalized("NFC", text) and len(_GRAPHEME.findall(text)) == len(text):
+        return MappedText(text.translate(_PLAIN), tuple(range(len(text) + 1)))
+    return _normalise_by_cluster(text)
+
+
+def _normalise_by_cluster(text: str) -> MappedText:
+    """`normalise` one grapheme cluster at a time: every character maps to its cluster's start."""
     out: list[str] = []
     origin: list[int] = []
     for cluster in _GRAPHEME.finditer(text):
@@ -63,6 +76,12 @@ def fold_text(text: str, *, accents: bool = True, case: bool = True) -> str:
     """The folded form of a whole string (terms and tokens, which need no map)."""
     if text.isascii():
         return text.lower() if case else text
+    return _fold_text(text, accents, case)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_text(text: str, accents: bool, case: bool) -> str:
+    # Posts repeat their words: each is folded once, not once per token and per rule.
     return "".join(fold_char(ch, accents=accents, case=case) for ch in text)
 
 

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing
 import os
+import signal
 import sys
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from septfois.cli import main as cli
 from septfois.config import Config, load_config
@@ -22,6 +27,9 @@ if TYPE_CHECKING:  # the engine loads spaCy lazily; the type alone costs nothing
 NAME = "check"
 # Posts of a JSON Lines batch checked together (and written out together).
 BATCH_LINES = 64
+# Worker processes at most for a JSON Lines batch, and batches handed to them ahead of the output.
+MAX_WORKERS = 4
+IN_FLIGHT = 8
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -143,17 +151,93 @@ def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[Loca
     return [LocatedPost(path, base_post(args, config, content))]
 
 
+def batch_workers() -> int:
+    """Worker processes for a JSON Lines batch: one per usable core, at most MAX_WORKERS; 0 checks in
+    this process. SEPTFOIS_BATCH_WORKERS sets the number. Workers are forked once the language models
+    are loaded (each then holds them from the start), so only where forking is the usual way (Linux)."""
+    setting = os.environ.get("SEPTFOIS_BATCH_WORKERS", "").strip()
+    if setting:
+        if not setting.isdigit():
+            raise cli.UsageError(f"SEPTFOIS_BATCH_WORKERS must be a whole number (got {setting!r})")
+        return int(setting) if int(setting) > 1 else 0
+    if not sys.platform.startswith("linux"):
+        return 0
+    cores = len(os.sched_getaffinity(0))
+    return min(cores, MAX_WORKERS) if cores > 1 else 0
+
+
+# Batch items: (the line's id, the post, its source).
+Item = tuple[object, Post, str]
+Checked = list[tuple[str, Report]]
+_worker_checker: Checker | None = None  # a worker's own Checker, forked from the parent's
+
+
+def _check_items(checker: Checker, items: list[Item]) -> Checked:
+    from septfois.cli.formats import jsonl_line
+
+    batch = checker.check_many([post for _, post, _ in items], sources=[src for _, _, src in items])
+    return [
+        (jsonl_line(item_id, report), report) for (item_id, _, _), report in zip(items, batch, strict=True)
+    ]
+
+
+def _adopt(checker: Checker) -> None:
+    """Start a worker: keep the forked Checker; never write to the parent's streams (in the background
+    server they are a client's connection), and leave Ctrl-C and termination to the parent."""
+    global _worker_checker
+    _worker_checker = checker
+    quiet = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the worker's whole life
+    sys.stdin, sys.stdout, sys.stderr = None, quiet, quiet  # type: ignore[assignment]
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _check_in_worker(items: list[Item]) -> Checked:
+    assert _worker_checker is not None
+    return _check_items(_worker_checker, items)
+
+
+class _InOrder:
+    """Batches checked by workers, written out in input order as soon as each and those before it are done."""
+
+    def __init__(self, write: Callable[[Checked], None]) -> None:
+        self.write = write
+        self.lock = threading.Lock()
+        self.done: dict[int, Checked] = {}
+        self.next = 0
+        self.failure: BaseException | None = None
+        self.room = threading.Semaphore(IN_FLIGHT)
+
+    def collect(self, index: int, future: Future[Checked]) -> None:
+        try:
+            error = future.exception()
+            with self.lock:
+                if error is not None:
+                    self.failure = self.failure or error
+                    return
+                self.done[index] = future.result()
+                while self.next in self.done:
+                    self.write(self.done.pop(self.next))
+                    self.next += 1
+        except BaseException as failure:  # writing failed (a closed pipe): the main thread raises it
+            self.failure = self.failure or failure
+        finally:
+            self.room.release()
+
+
 def run_batch(args: argparse.Namespace) -> int:
     """One JSON object per input line, carrying the line's id; a bad line is reported and skipped.
 
     Lines are checked in batches (the language models run faster over many posts at once); each
-    batch's lines are written, in input order, as soon as the batch is done.
+    batch's lines are written, in input order, as soon as the batch is done. The first batch is
+    checked here (which loads the models); with several cores, the next ones go to worker processes
+    forked then, and the output is the same, byte for byte.
     """
-    from septfois.cli.formats import jsonl_line
     from septfois.inputs import InputError, decode_line, parse_batch_line
 
     config = configured(args)
     checker = make_checker(args, config)
+    workers = batch_workers()
     name = "<stdin>" if args.jsonl == "-" else args.jsonl
     try:
         stream = sys.stdin.buffer if args.jsonl == "-" else open(args.jsonl, "rb")  # noqa: SIM115
@@ -161,37 +245,82 @@ def run_batch(args: argparse.Namespace) -> int:
         raise InputError(f"{name}: cannot read: {error.strerror or error}") from None
     had_error = False
     reports: list[Report] = []
-    pending: list[tuple[object, Post, str]] = []
+    pending: list[Item] = []
+    pool: Any = None
+    submitted = 0
+
+    def write(checked: Checked) -> None:
+        for line, report in checked:
+            reports.append(report)
+            sys.stdout.write(line)
+        sys.stdout.flush()
+
+    in_order = _InOrder(write)
 
     def flush() -> None:
-        batch = checker.check_many([post for _, post, _ in pending], sources=[src for _, _, src in pending])
-        for (item_id, _, _), report in zip(pending, batch, strict=True):
-            reports.append(report)
-            sys.stdout.write(jsonl_line(item_id, report))
-        sys.stdout.flush()
+        nonlocal pool, submitted
+        items = list(pending)
         pending.clear()
-
-    with stream:
-        for number, raw in enumerate(stream, start=1):
-            if not raw.strip():
-                continue
+        if pool is None and workers and reports:
+            # Workers forked from here start with every model loaded, each loaded once in all.
+            checker.load_models()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_adopt,
+                initargs=(checker,),
+            )
+        if pool is None:
+            write(_check_items(checker, items))
+            return
+        in_order.room.acquire()
+        if in_order.failure is not None:
+            raise in_order.failure
+        index = submitted
+        submitted += 1
+        if index == 0:
+            # The first submission forks the workers. Frozen, the objects loaded so far are left out of
+            # the workers' garbage collections, which would otherwise copy every page they sit on.
+            gc.freeze()
             try:
-                item = parse_batch_line(decode_line(raw, name, number), name, number)
-            except InputError as error:
-                print(f"septfois: {error}", file=sys.stderr)
-                had_error = True
-                continue
-            post = item.post
-            if args.lang and not post.lang:
-                post = replace(post, lang=args.lang)
-            if args.reply:
-                post = replace(post, kind="reply")
-            if not post.platforms and config.platforms:
-                post = replace(post, platforms=config.platforms)
-            pending.append((item.id, post, f"{name}:{number}"))
-            if len(pending) >= BATCH_LINES:
-                flush()
-    if pending:
-        flush()
+                future = pool.submit(_check_in_worker, items)
+            finally:
+                gc.unfreeze()
+        else:
+            future = pool.submit(_check_in_worker, items)
+        future.add_done_callback(lambda done: in_order.collect(index, done))
+
+    try:
+        with stream:
+            for number, raw in enumerate(stream, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    item = parse_batch_line(decode_line(raw, name, number), name, number)
+                except InputError as error:
+                    print(f"septfois: {error}", file=sys.stderr)
+                    had_error = True
+                    continue
+                post = item.post
+                if args.lang and not post.lang:
+                    post = replace(post, lang=args.lang)
+                if args.reply:
+                    post = replace(post, kind="reply")
+                if not post.platforms and config.platforms:
+                    post = replace(post, platforms=config.platforms)
+                pending.append((item.id, post, f"{name}:{number}"))
+                if len(pending) >= BATCH_LINES:
+                    flush()
+        if pending:
+            flush()
+        if pool is not None:
+            pool.shutdown(wait=True)
+            if in_order.failure is not None:
+                raise in_order.failure
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
     sys.stdout.flush()
     return exit_code(reports, config.fail_on, had_error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -53,9 +54,19 @@ def _content_words(analysis: Analysis) -> Measurement:
     if count is None:
         skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]
         starts = (m.start() for m in WORD.finditer(text))
-        count = analysis.extras["content-words"] = sum(
-            1 for at in starts if not any(s <= at < e for s, e in skip)
-        )
+        # The skipped spans merged, so that one look-up tells whether a word starts inside one.
+        merged: list[list[int]] = []
+        for start, end in sorted(skip):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], end)
+            else:
+                merged.append([start, end])
+        opens = [start for start, _ in merged]
+        count = 0
+        for at in starts:
+            index = bisect.bisect_right(opens, at) - 1
+            count += index < 0 or at >= merged[index][1]
+        analysis.extras["content-words"] = count
     return float(count), [(0, len(text))]  # type: ignore[arg-type]
 
 
