@@ -236,3 +236,18 @@ def test_an_internal_error_exits_3_with_a_message_not_a_traceback() -> None:
     assert done.returncode == 3
     assert "septfois: internal error: ZeroDivisionError" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_jsonl_line_takes_what_it_leaves_out_from_the_configuration(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "septfois.toml").write_text('account = "brand"\n', encoding="utf-8")
+    batch = json.dumps({"id": "a", "text": "À mon avis, c'est le meilleur produit du marché."}) + "\n"
+    batch += json.dumps(
+        {"id": "b", "text": "À mon avis, c'est le meilleur produit du marché.", "account": "personal"}
+    )
+    lines = [
+        json.loads(line)
+        for line in run_cli(["check", "--jsonl", "-", "--lang", "fr"], batch + "\n").out.splitlines()
+    ]
+    brand, personal = ({f["category"] for f in line["findings"]} for line in lines)
+    assert "pseudonym" in brand  # a brand account giving its own opinion
+    assert "pseudonym" not in personal

@@ -65,9 +65,18 @@ BATCH_KEYS = frozenset({"id", "text", "lang", "platform", "platforms", "account"
 
 
 def parse_batch_line(
-    line: str, name: str, number: int, *, extra_keys: frozenset[str] = frozenset()
+    line: str,
+    name: str,
+    number: int,
+    *,
+    base: Post | None = None,
+    extra_keys: frozenset[str] = frozenset(),
 ) -> BatchItem:
-    """One JSONL record; errors name the file and line."""
+    """One JSONL record; what it leaves out comes from `base` (the command line and configuration).
+
+    Errors name the file and line.
+    """
+    base = base or Post(text="")
     where = f"{name}:{number}"
     try:
         data = json.loads(line)
@@ -83,20 +92,20 @@ def parse_batch_line(
     ident = data.get("id", number)
     if not isinstance(ident, str | int) or isinstance(ident, bool):
         raise InputError(f"{where}: `id` must be a string or a number")
-    lang = data.get("lang")
+    lang = data.get("lang", base.lang)
     if lang is not None and lang not in LANGUAGES:
         raise InputError(f"{where}: `lang` must be one of {', '.join(LANGUAGES)} (got {lang!r})")
-    platforms = data.get("platforms", [data["platform"]] if "platform" in data else [])
+    platforms = data.get("platforms", [data["platform"]] if "platform" in data else list(base.platforms))
     from septfois.platforms import PLATFORMS
 
     if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
         raise InputError(
             f"{where}: `platform` must be one of {', '.join(sorted(PLATFORMS))} (got {platforms!r})"
         )
-    account = data.get("account", "personal")
+    account = data.get("account", base.account)
     if account not in ACCOUNTS:
         raise InputError(f"{where}: `account` must be personal or brand (got {account!r})")
-    kind = data.get("kind", "post")
+    kind = data.get("kind", base.kind)
     if kind not in KINDS:
         raise InputError(f"{where}: `kind` must be post or reply (got {kind!r})")
     post = Post(text=text, lang=lang, platforms=tuple(platforms), account=account, kind=kind)

@@ -237,6 +237,7 @@ def run_batch(args: argparse.Namespace) -> int:
 
     config = configured(args)
     checker = make_checker(args, config)
+    base = base_post(args, config)  # what a line leaves out: --lang, --reply, the configured account
     workers = batch_workers()
     name = "<stdin>" if args.jsonl == "-" else args.jsonl
     try:
@@ -298,19 +299,12 @@ def run_batch(args: argparse.Namespace) -> int:
                 if not raw.strip():
                     continue
                 try:
-                    item = parse_batch_line(decode_line(raw, name, number), name, number)
+                    item = parse_batch_line(decode_line(raw, name, number), name, number, base=base)
                 except InputError as error:
                     print(f"septfois: {error}", file=sys.stderr)
                     had_error = True
                     continue
-                post = item.post
-                if args.lang and not post.lang:
-                    post = replace(post, lang=args.lang)
-                if args.reply:
-                    post = replace(post, kind="reply")
-                if not post.platforms and config.platforms:
-                    post = replace(post, platforms=config.platforms)
-                pending.append((item.id, post, f"{name}:{number}"))
+                pending.append((item.id, item.post, f"{name}:{number}"))
                 if len(pending) >= BATCH_LINES:
                     flush()
         if pending:

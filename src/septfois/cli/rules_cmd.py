@@ -117,12 +117,13 @@ def run_test(args: argparse.Namespace) -> int:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from septfois.cli.check_cmd import configured, make_checker
+    from septfois.cli.check_cmd import base_post, configured, make_checker
     from septfois.evaluate import Labelled, evaluate
     from septfois.inputs import decode_line, parse_batch_line
 
     config = configured(args)
     checker = make_checker(args, config)
+    base = base_post(args, config)
     extra = frozenset({"labels", "scope", "note", "source", "orig_label"})
     pairs = []
     name = str(args.corpus)
@@ -134,7 +135,7 @@ def run_eval(args: argparse.Namespace) -> int:
         for number, raw in enumerate(stream, start=1):
             if not raw.strip():
                 continue
-            item = parse_batch_line(decode_line(raw, name, number), name, number, extra_keys=extra)
+            item = parse_batch_line(decode_line(raw, name, number), name, number, base=base, extra_keys=extra)
             labels = item.extra.get("labels", [])
             scope = item.extra.get("scope")
             if not isinstance(labels, list) or (scope is not None and not isinstance(scope, list)):
