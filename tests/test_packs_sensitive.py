@@ -9,18 +9,10 @@ import pytest
 from conftest import CORPUS
 from septfois.engine import Checker
 from septfois.evaluate import Labelled, evaluate
-from septfois.model import Level, Post
+from septfois.model import CATEGORIES, Level, Post
 from septfois.packs import builtin_pack_paths, load_pack
 
-SENSITIVE = (
-    "sensitive:politics",
-    "sensitive:religion",
-    "sensitive:health",
-    "sensitive:tragedy",
-    "sensitive:identity",
-    "sensitive:market",
-    "sensitive:legal-hr",
-)
+SENSITIVE = tuple(category for category in CATEGORIES if category.startswith("sensitive:"))
 
 
 @pytest.fixture(scope="module")
