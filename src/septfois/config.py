@@ -10,8 +10,8 @@ from typing import Any
 
 from septfois import schema
 from septfois.errors import ConfigError
-from septfois.model import ACCOUNTS, LEVEL_NAMES, UI_LANGS
-from septfois.packs import LANGUAGES, tomllib
+from septfois.model import ACCOUNTS, LANGUAGES, LEVEL_NAMES, UI_LANGS
+from septfois.packs import tomllib
 from septfois.tomlpos import key_line
 
 CONFIG_NAME = "septfois.toml"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
-from septfois import nlp, platforms, schedule
+from septfois import nlp, schedule
 from septfois.analysis import Analysis
 from septfois.config import Config, user_packs_dir
 from septfois.errors import SeptfoisError
@@ -120,26 +120,22 @@ class Checker:
         self, post: Post, analysis: Analysis, source: str, ui_lang: str | None, now: datetime | None
     ) -> Report:
         lang = ui_lang or self.config.ui_language
-        findings, notes = run_rules(self.rules, analysis, post, self.config, lang)
+        subject = Subject(analysis, post, self.config.platform_settings)
+        findings, notes = run_rules(self.rules, subject, lang)
         # When the post goes out changes how risky it is: a past date, a quiet period before results.
         findings = schedule.timing_findings(findings, post, self.quiet_windows, lang, now)
         # The author accepted these rules for this post, with a reason kept in its front matter.
         findings = [finding for finding in findings if finding.rule not in post.acknowledged]
         counts = {
-            name: PlatformCount(m.length, m.limit)
+            name: PlatformCount(subject.measure(name).length, subject.measure(name).limit)
             for name in post.platforms
-            for m in [
-                platforms.measure(name, post.text, kind=post.kind, settings=self.config.platform_settings)
-            ]
         }
         return Report(source, analysis.lang, analysis.analyser, tuple(findings), counts, tuple(notes))
 
 
-def run_rules(
-    rules: Iterable[Rule], analysis: Analysis, post: Post, config: Config, ui_lang: str
-) -> tuple[list[Finding], list[str]]:
+def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[list[Finding], list[str]]:
     """Apply rules to one analysed post; a pattern that runs too long is skipped with a note."""
-    subject = Subject(analysis, post, config.platform_settings)
+    analysis, post = subject.analysis, subject.post
     findings: dict[tuple[str, int, int], Finding] = {}
     notes: list[str] = []
     if not analysis.text.strip():
@@ -168,13 +164,13 @@ def make_finding(
     rule: Rule,
     start: int,
     end: int,
-    values: dict[str, object] | object,
+    values: Mapping[str, object],
     replacement: str | None,
     text: str,
     ui_lang: str,
 ) -> Finding:
     match = text[start:end]
-    fields = {"match": match, **(values if isinstance(values, dict) else dict(values))}  # type: ignore[call-overload]
+    fields = {"match": match, **values}
     line, column = line_column(text, start)
     return Finding(
         rule=rule.id,

@@ -8,11 +8,10 @@ from pathlib import Path
 from typing import BinaryIO
 
 from septfois.errors import InputError
-from septfois.model import ACCOUNTS, KINDS, Post
+from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post
 
 # A post is at most a few thousand characters; anything this large is a mistake (a binary, a log file).
 MAX_POST_BYTES = 1_000_000
-LANGUAGES = ("fr", "en")
 
 
 def decode(data: bytes, name: str, *, limit: int = MAX_POST_BYTES) -> str:

@@ -25,6 +25,7 @@ CATEGORIES: tuple[str, ...] = (
 
 ACCOUNTS: tuple[str, ...] = ("personal", "brand")
 KINDS: tuple[str, ...] = ("post", "reply")
+LANGUAGES: tuple[str, ...] = ("fr", "en")  # languages a post can be checked in
 UI_LANGS: tuple[str, ...] = ("fr", "en")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from septfois import schema
 from septfois.errors import PackError
 from septfois.lexicon import Lexicon
-from septfois.model import ACCOUNTS, CATEGORIES, KINDS, LEVEL_NAMES, UI_LANGS, Level, Post
+from septfois.model import ACCOUNTS, CATEGORIES, KINDS, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
 from septfois.ruletypes import RULE_TYPES, Detect
 from septfois.tomlpos import key_line
 
@@ -33,7 +33,6 @@ RULE_KEYS = frozenset(
 )  # fmt: skip
 WHEN_KEYS = frozenset({"kind", "account", "pseudonym", "platforms"})
 EXAMPLE_KEYS = frozenset({"text", "lang", "kind", "account", "pseudonym", "platforms"})
-LANGUAGES = ("fr", "en")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from septfois.errors import InputError
-from septfois.model import ACCOUNTS, KINDS, Post, Report
+from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post, Report
 from septfois.tomlpos import key_line
 
 if sys.version_info >= (3, 11):
@@ -20,7 +20,6 @@ else:  # pragma: no cover - exercised only on Python 3.10
 
 DELIMITER = "+++"
 POST_SUFFIXES = (".md", ".txt")
-LANGUAGES = ("fr", "en")
 KEYS = ("platforms", "account", "lang", "kind", "reply_to", "publish_at", "acknowledged")
 _TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from septfois.config import Config, QuietPeriod
 from septfois.errors import InputError, SeptfoisError
 from septfois.inputs import read_path
-from septfois.model import ACCOUNTS, KINDS, Finding, Level, Post
-from septfois.postfile import LANGUAGES, iso_datetime, parse_datetime
+from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Finding, Level, Post
+from septfois.postfile import iso_datetime, parse_datetime
 
 # A schedule holds many posts (Hootsuite imports up to 350 a file); this is far beyond any real one.
 MAX_SCHEDULE_BYTES = 20_000_000

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from septfois.config import Config
 from septfois.engine import Checker, run_rules
 from septfois.packs import Example, Pack, Rule
+from septfois.ruletypes import Subject
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def run_examples(
                 for example in examples:
                     post = checker.contextualise(example.post)
                     analysis = checker.analyse(post)
-                    findings, _ = run_rules([rule], analysis, post, checker.config, "en")
+                    subject = Subject(analysis, post, checker.config.platform_settings)
+                    findings, _ = run_rules([rule], subject, "en")
                     yield rule, example, expected, bool(findings) == expected
 
 

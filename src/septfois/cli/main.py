@@ -29,10 +29,10 @@ class _Parser(argparse.ArgumentParser):
 
 def add_check_options(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
     """Options shared by every command that checks posts."""
-    from septfois.model import ACCOUNTS, LEVEL_NAMES, UI_LANGS
+    from septfois.model import ACCOUNTS, LANGUAGES, LEVEL_NAMES, UI_LANGS
     from septfois.platforms import PLATFORMS
 
-    parser.add_argument("--lang", choices=("fr", "en"), help="language of the post (default: detected)")
+    parser.add_argument("--lang", choices=LANGUAGES, help="language of the post (default: detected)")
     parser.add_argument(
         "--platform",
         action="append",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from septfois.cli import main as cli
 from septfois.errors import InputError
+from septfois.model import UI_LANGS
 
 NAME = "rules"
 
@@ -46,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _pack_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", type=Path, metavar="PATH")
     parser.add_argument("--pack", action="append", type=Path, default=[], metavar="PATH")
-    parser.add_argument("--ui-lang", choices=("fr", "en"))
+    parser.add_argument("--ui-lang", choices=UI_LANGS)
 
 
 def _packs(args: argparse.Namespace):

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from septfois import schema
+from septfois import platforms, schema
 from septfois.analysis import Analysis
 from septfois.lexicon import Lexicon, overlaps
 from septfois.model import Post
@@ -29,6 +29,16 @@ class Subject:
     analysis: Analysis
     post: Post
     platform_settings: Mapping[str, int] = field(default_factory=dict)
+    _measures: dict[str, platforms.Measure] = field(default_factory=dict, compare=False, repr=False)
+
+    def measure(self, platform: str) -> platforms.Measure:
+        """The post as `platform` counts it, measured once for the rules and the report alike."""
+        found = self._measures.get(platform)
+        if found is None:
+            found = self._measures[platform] = platforms.measure(
+                platform, self.analysis.text, kind=self.post.kind, settings=self.platform_settings
+            )
+        return found
 
 
 Detect = Callable[[Subject], Iterable[Hit]]

@@ -29,10 +29,7 @@ class LengthType:
         def over_limits(subject: Subject) -> Iterable[Hit]:
             text = subject.analysis.text
             for name in asked(subject):
-                measure = platforms.measure(
-                    name, text, kind=subject.post.kind, settings=subject.platform_settings
-                )
-                for check in measure.exceeded():
+                for check in subject.measure(name).exceeded():
                     yield Hit(
                         _cut_point(text, check.limit, check.value) if check.name == "length" else 0,
                         len(text) if check.name == "length" else 0,

@@ -103,14 +103,18 @@ class PostEditor(TextArea):
         return locate(starts, min(max(offset, 0), len(self.text)))
 
 
+def heading(finding: Finding, messages: Messages) -> Text:
+    """Level (icon and word, in its colour) and category: how a finding is introduced everywhere."""
+    text = Text()
+    level = f"{LEVEL_ICONS[finding.level]} {messages('level.' + finding.level.label)}"
+    text.append(level, style=f"bold {LEVEL_COLOURS[finding.level]}")
+    text.append(f"  {finding.category}", style="dim")
+    return text
+
+
 def finding_label(finding: Finding, messages: Messages) -> Text:
     """One line of the findings list: level, category, message."""
-    colour = LEVEL_COLOURS[finding.level]
-    label = Text()
-    label.append(
-        f"{LEVEL_ICONS[finding.level]} {messages('level.' + finding.level.label)}", style=f"bold {colour}"
-    )
-    label.append(f"  {finding.category}", style="dim")
+    label = heading(finding, messages)
     label.append(f"\n{finding.message}")
     return label
 
@@ -133,13 +137,8 @@ class FindingsList(OptionList):
 
 def finding_detail(finding: Finding, messages: Messages) -> Text:
     """Everything one finding says: message, why, what to do instead, replacement and source."""
-    colour = LEVEL_COLOURS[finding.level]
-    text = Text()
-    text.append(
-        f"{LEVEL_ICONS[finding.level]} {messages('level.' + finding.level.label)}", style=f"bold {colour}"
-    )
-    text.append(f"  {finding.category}\n", style="dim")
-    text.append(f"{finding.message}\n\n", style="bold")
+    text = heading(finding, messages)
+    text.append(f"\n{finding.message}\n\n", style="bold")
     text.append(f"{messages('detail.why')}\n", style="underline")
     text.append(f"{finding.why}\n\n")
     text.append(f"{messages('detail.instead')}\n", style="underline")
