@@ -137,9 +137,6 @@ def _as_client(request: dict[str, Any], channel: Channel | Canned) -> Iterator[N
     try:
         os.environ.clear()
         os.environ.update(request["env"])
-        # A batch here runs in this process: forking workers from a server with several threads could
-        # leave a child waiting forever on a lock another thread held at that instant. Output is the same.
-        os.environ["SEPTFOIS_BATCH_WORKERS"] = "0"
         time.tzset()  # dates (quiet periods, schedules) are local to the client's TZ
         spec_in, spec_out, spec_err = request["stdin"], request["stdout"], request["stderr"]
         sys.stdin = (

@@ -154,13 +154,15 @@ def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[Loca
 def batch_workers() -> int:
     """Worker processes for a JSON Lines batch: one per usable core, at most MAX_WORKERS; 0 checks in
     this process. SEPTFOIS_BATCH_WORKERS sets the number. Workers are forked once the language models
-    are loaded (each then holds them from the start), so only where forking is the usual way (Linux)."""
+    are loaded (each then holds them from the start), so by default only where forking is the usual
+    way (Linux) and from a process without other threads (not the background server): there a child
+    could be left waiting forever on a lock another thread held at that instant."""
     setting = os.environ.get("SEPTFOIS_BATCH_WORKERS", "").strip()
     if setting:
         if not setting.isdigit():
             raise cli.UsageError(f"SEPTFOIS_BATCH_WORKERS must be a whole number (got {setting!r})")
         return int(setting) if int(setting) > 1 else 0
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or threading.active_count() > 1:
         return 0
     cores = len(os.sched_getaffinity(0))
     return min(cores, MAX_WORKERS) if cores > 1 else 0
