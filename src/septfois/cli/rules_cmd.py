@@ -98,7 +98,7 @@ def run_test(args: argparse.Namespace) -> int:
     from septfois.config import Config, load_config
     from septfois.engine import load_packs, pack_files
     from septfois.packs import load_pack
-    from septfois.selftest import run_examples
+    from septfois.selftest import ExampleFailure, run_examples
 
     if args.pack_paths:
         packs = [load_pack(path) for entry in args.pack_paths for path in pack_files(entry)]
@@ -109,9 +109,7 @@ def run_test(args: argparse.Namespace) -> int:
         total += 1
         if not passed:
             failed += 1
-            where = f"{rule.file}:{example.line or rule.line or 0}"
-            what = "must_flag example did not flag" if expected else "must_pass example flagged"
-            print(f"{where}: {rule.id}: {what}: {example.post.text[:100]!r}")
+            print(ExampleFailure(rule, example, expected).describe())
     rules = sum(len(pack.rules) for pack in packs)
     print(f"{rules} rules, {total} examples: {total - failed} passed, {failed} failed")
     return cli.EXIT_FINDINGS if failed else cli.EXIT_OK
