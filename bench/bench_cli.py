@@ -11,7 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "posts_dev.jsonl"
+import batches
+
 # A French post of exactly 280 characters, the length a quick check is judged on.
 POST = (
     "Les prix vont exploser en 2027, je vous le garantis mdr. Notre directeur Jean Dupont a dit que "
@@ -22,6 +23,7 @@ POST = (POST + " " * 280)[:280]
 QUICK_RUNS = 25
 HOOK_RUNS = 10
 BATCH_POSTS = 1000
+BATCH_RUNS = 3
 
 
 def septfois(args: list[str], env: dict[str, str], cwd: Path, stdin: bytes = b"") -> tuple[float, int]:
@@ -60,7 +62,7 @@ def git(cwd: Path, *args: str) -> None:
 
 
 def row(case: str, figure: str, target: str) -> None:
-    print(f"{case:<58}{figure:>14}{target:>12}", flush=True)
+    print(f"{case:<80}{figure:>14}{target:>12}", flush=True)
 
 
 def main() -> None:
@@ -83,7 +85,7 @@ def main() -> None:
         )
         alone = {**env, "SEPTFOIS_NO_DAEMON": "1"}
         post = POST.encode()
-        print(f"{'case':<58}{'figure':>14}{'target':>12}")
+        print(f"{'case':<80}{'figure':>14}{'target':>12}")
         try:
             first, _ = septfois(["check", "-"], env, work, post)
             row("first quick check, no server running (starts it)", f"{first:.2f} s", "6.00 s")
@@ -102,7 +104,7 @@ def main() -> None:
             repo = work / "repo"
             repo.mkdir()
             git(repo, "init", "-q")
-            posts = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line]
+            posts = batches.dev_posts()
             for number, item in enumerate(posts[:20]):
                 (repo / f"post{number:02d}.md").write_text(item["text"] + "\n", encoding="utf-8")
             git(repo, "add", ".")
@@ -113,18 +115,21 @@ def main() -> None:
                 "1.00 s",
             )
 
-            batch = work / "batch.jsonl"
-            lines = [json.dumps({"id": n, **_fields(posts[n % len(posts)])}) for n in range(BATCH_POSTS)]
-            batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            warm, _ = septfois(["check", "--jsonl", str(batch)], env, work)
-            row(
-                f"--jsonl, {BATCH_POSTS} posts, warm server",
-                f"{BATCH_POSTS / warm:.0f} posts/s",
-                "400 posts/s",
-            )
+            for kind, posts_of in (("distinct", batches.distinct), ("repeated dev", batches.repeated)):
+                chosen = posts_of(BATCH_POSTS)
+                batch = work / "batch.jsonl"
+                batch.write_text(batches.jsonl(chosen), encoding="utf-8")
+                label = f"{BATCH_POSTS} {kind} posts ({batches.mean_length(chosen):.0f} chars)"
+                runs = [septfois(["check", "--jsonl", str(batch)], env, work)[0] for _ in range(BATCH_RUNS)]
+                warm = statistics.median(runs)
+                row(
+                    f"--jsonl, {label}, warm server, median of {BATCH_RUNS}",
+                    f"{BATCH_POSTS / warm:.0f} posts/s",
+                    "400 posts/s",
+                )
             cold, _ = septfois(["check", "--no-daemon", "--jsonl", str(batch)], alone, work)
             row(
-                f"--jsonl, {BATCH_POSTS} posts, in-process (models loaded too)",
+                f"--jsonl, {BATCH_POSTS} repeated dev posts, in-process (models loaded too)",
                 f"{BATCH_POSTS / cold:.0f} posts/s",
                 "-",
             )
@@ -140,10 +145,6 @@ def main() -> None:
             subprocess.run(
                 [sys.executable, "-m", "septfois", "daemon", "stop"], env=env, cwd=work, capture_output=True
             )
-
-
-def _fields(item: dict[str, object]) -> dict[str, object]:
-    return {key: item[key] for key in ("text", "lang", "platform", "account", "kind") if key in item}
 
 
 if __name__ == "__main__":

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Generic, TypeVar, overload
 
 from septfois.textmap import MappedText, fold, fold_text, normalise
 
 _WORD_RUN = re.compile(r"\w+")
+T = TypeVar("T")
+Span = tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,6 @@ class Token:
     start: int
     end: int
     pos: str = ""
-    sentence: int = 0
 
 
 @dataclass(frozen=True)
@@ -35,20 +37,57 @@ class Entity:
     text: str
 
 
+class Deferred(Sequence[T], Generic[T]):
+    """A tuple worked out the first time it is read: most posts never need their parse or their entities."""
+
+    def __init__(self, compute: Callable[[], Iterable[T]]) -> None:
+        self._compute: Callable[[], Iterable[T]] | None = compute
+        self._items: tuple[T, ...] = ()
+
+    def _get(self) -> tuple[T, ...]:
+        if self._compute is not None:
+            self._items = tuple(self._compute())
+            self._compute = None  # lets go of what computing needed (the spaCy document)
+        return self._items
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[T, ...]: ...
+    def __getitem__(self, index: int | slice) -> T | tuple[T, ...]:
+        return self._get()[index]
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._get())
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and self._get() == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(self._get())
+
+    def __repr__(self) -> str:
+        return repr(self._get())
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What the language pipeline made of a text; built by hand in rule tests.
 
-    The pipeline fills `entities` only where the detectors can use them (a capitalised word off a
-    sentence start: see `septfois.nlp.may_name_someone`)."""
+    The pipeline gives `sentences` and `entities` as Deferred values: the parser and the NER run only
+    for a post whose rules ask for them. It fills `entities` only where the detectors can use them (a
+    capitalised word off a sentence start: see `septfois.nlp.may_name_someone`)."""
 
     text: str
     lang: str
     langs: tuple[str, ...] = ()
     analyser: str = "none"
     tokens: tuple[Token, ...] = ()
-    sentences: tuple[tuple[int, int], ...] = ()
-    entities: tuple[Entity, ...] = ()
+    sentences: Sequence[Span] = ()
+    entities: Sequence[Entity] = ()
     extras: dict[str, object] = field(default_factory=dict, compare=False)
 
     @cached_property

@@ -166,9 +166,14 @@ def _as_client(request: dict[str, Any], channel: Channel | Canned) -> Iterator[N
 
 
 def _import_commands() -> None:
+    from septfois.cli import check_cmd
     from septfois.cli import main as cli
 
     cli.command_modules()
+    # A batch forks its workers inside a run, with the run lock held. The other threads then hold no
+    # lock a worker touches: the accept loop and the connections waiting for their turn take only the
+    # server's own locks and its log stream, and the warm-up waits for the run lock between its steps.
+    check_cmd.other_threads_fork_safe = True
 
 
 def run_command(argv: list[str]) -> int:

@@ -290,23 +290,22 @@ def _sentence_start(text: str, offset: int) -> bool:
     return True
 
 
-def names(analysis: Analysis) -> list[Name]:
-    """People's names: an honorific then a name, a known first name then a surname, or a named entity.
+def names(analysis: Analysis, *, full: bool = False) -> list[Name]:
+    """People's names: an honorific then a name, a known first name then a surname, or a named entity;
+    with `full`, only those that single someone out (see `Name.full`).
 
     A capitalised run counts when an honorific or a known first name opens it, or when the language
     model tagged it as a person somewhere else than at the start of a sentence (where every word is
     capitalised). Words that open sentences or name things ("Bonjour", "Lundi", "Maison") are trimmed,
     and nothing inside a link, an e-mail address, a street address or an @handle counts.
     """
-    known_names = analysis.extras.get("names")  # four detectors ask for the names of one post
+    key = ("names", full)
+    known_names = analysis.extras.get(key)  # four detectors ask for the names of one post
     if known_names is not None:
         return list(known_names)  # type: ignore[call-overload]
     view = analysis.normalised
     text = view.text
     blocked = [m.span() for m in _LINKISH.finditer(text)] + [m.span() for m in _ADDRESS.finditer(text)]
-    entity_spans = [
-        (entity.start, entity.end) for entity in analysis.entities if entity.label in ("PER", "PERSON")
-    ]
     found: list[Name] = []
     for match in _NAME.finditer(text):
         words = match.group().split()
@@ -328,22 +327,25 @@ def names(analysis: Analysis) -> list[Name]:
         if any(s < end and start < e for s, e in blocked):
             continue
         orig_start, orig_end = view.span(start if honorific_at is None else honorific_at, end)
-        name_start, _ = view.span(start, end)
-        tagged = not names_a_thing and any(s < orig_end and name_start < e for s, e in entity_spans)
-        known = _is_first_name(words[0])
-        if honorific or known or (tagged and not _sentence_start(text, start) and len(words) >= 2):
-            found.append(Name(orig_start, orig_end, tuple(words), honorific))
-        elif tagged and len(words) == 1 and not _sentence_start(text, start):
-            found.append(Name(orig_start, orig_end, tuple(words), False))
-    analysis.extras["names"] = tuple(found)
+        if not (honorific or _is_first_name(words[0])):
+            # Only the language model can tell; it is asked last, as it runs the NER on first need.
+            if names_a_thing or _sentence_start(text, start) or (full and len(words) == 1):
+                continue
+            name_start, _ = view.span(start, end)
+            people = (e for e in analysis.entities if e.label in ("PER", "PERSON"))
+            if not any(e.start < orig_end and name_start < e.end for e in people):
+                continue
+        name = Name(orig_start, orig_end, tuple(words), honorific)
+        if name.full or not full:
+            found.append(name)
+    analysis.extras[key] = tuple(found)
     return found
 
 
 def people(analysis: Analysis, *, full_name: bool) -> Iterable[Span]:
     """Person names; with `full_name`, only those that single someone out. An @handle is never a name."""
-    for name in names(analysis):
-        if name.full or not full_name:
-            yield name.start, name.end
+    for name in names(analysis, full=full_name):
+        yield name.start, name.end
 
 
 # --- a named person next to a private detail --------------------------------------------------------
@@ -388,9 +390,7 @@ def _sentence_span(analysis: Analysis, offset: int, *, following: int = 0) -> Sp
 
 def _named_near(analysis: Analysis, context: regex.Pattern[str]) -> Iterable[Span]:
     # The detail often follows in the next sentence: "Keep Mark Jensen in your thoughts. He was diagnosed..."
-    for name in names(analysis):
-        if not name.full:
-            continue
+    for name in names(analysis, full=True):
         start, end = _sentence_span(analysis, name.start, following=1)
         passage = fold_text(analysis.text[start:end])
         if context.search(passage) and not _PUBLIC_ROLE.search(passage):

@@ -11,7 +11,7 @@ from typing import Any
 
 import regex
 
-from septfois.analysis import Analysis, Entity, Token
+from septfois.analysis import Analysis, Deferred, Entity, Token
 from septfois.textmap import MappedText, normalise
 
 # Below this many letters langdetect guesses ("Merci !" comes out Italian): use the default.
@@ -69,6 +69,9 @@ class Pipeline:
     def __init__(self, lang: str) -> None:
         self.lang = lang
         self.name, self._nlp, self._lemmas = _load(lang)
+        # The parser (used for sentence boundaries only) and the NER cost more than the rest of the
+        # pipeline together, and most posts never need what they give: they run on first need.
+        self._deferred = [name for name in ("parser", "ner") if name in self._nlp.pipe_names]
 
     def analyse(self, text: str, langs: tuple[str, ...]) -> Analysis:
         return self.analyse_many([(text, langs)])[0]
@@ -81,47 +84,63 @@ class Pipeline:
         use them (see `may_name_someone`), or in every text with `all_entities`."""
         mapped = [normalise(text) for text, _ in items]
         with _lock:  # spaCy pipelines are not documented as thread-safe
-            if "ner" not in self._nlp.pipe_names:
-                docs = list(self._nlp.pipe([m.text for m in mapped], batch_size=BATCH_SIZE))
-            else:
-                # The NER costs more than the rest of the pipeline; its tags can only matter where a
-                # capitalised word stands off a sentence start, so it reads only those texts.
-                docs = list(self._nlp.pipe([m.text for m in mapped], batch_size=BATCH_SIZE, disable=["ner"]))
-                named = [
-                    doc
-                    for doc, view in zip(docs, mapped, strict=True)
-                    if all_entities or may_name_someone(view.text)
-                ]
-                list(self._nlp.get_pipe("ner").pipe(named, batch_size=BATCH_SIZE))
+            docs = list(
+                self._nlp.pipe([m.text for m in mapped], batch_size=BATCH_SIZE, disable=self._deferred)
+            )
         return [
-            self._analysis(doc, text, view, langs)
+            self._analysis(doc, text, view, langs, all_entities)
             for doc, view, (text, langs) in zip(docs, mapped, items, strict=True)
         ]
 
-    def _analysis(self, doc: Any, text: str, mapped: MappedText, langs: tuple[str, ...]) -> Analysis:
-        sentences = [mapped.span(sent.start_char, sent.end_char) for sent in doc.sents] or [(0, len(text))]
+    def _run(self, name: str, doc: Any) -> None:
+        with _lock:
+            self._nlp.get_pipe(name)(doc)
+
+    def _parsed(self, doc: Any) -> Any:
+        """`doc` with its sentence boundaries; the components' models read the tensor tok2vec left on
+        it, so a deferred run gives what a run in the pipeline gives."""
+        if "parser" in self._deferred and not doc.has_annotation("DEP"):
+            self._run("parser", doc)
+        return doc
+
+    def _analysis(
+        self, doc: Any, text: str, mapped: MappedText, langs: tuple[str, ...], all_entities: bool
+    ) -> Analysis:
         tokens: list[Token] = []
-        for sent_index, sent in enumerate(doc.sents):
-            for tok in sent:
-                if tok.is_space:
-                    continue
-                start, end = mapped.span(tok.idx, tok.idx + len(tok.text))
-                lemma = tok.lemma_ or tok.text
-                if self._lemmas is not None:
-                    lemma = self._lemmas.get(tok.lower_, tok.lower_)
-                tokens.append(Token(text[start:end], lemma, start, end, tok.pos_, sent_index))
-        entities = [Entity(ent.label_, *mapped.span(ent.start_char, ent.end_char), "") for ent in doc.ents]
-        if self._lemmas is not None:  # no NER model: find person names by rule
-            entities.extend(_rule_based_people(tokens))
-        entities = [Entity(e.label, e.start, e.end, text[e.start : e.end]) for e in entities]
+        for tok in doc:
+            if tok.is_space:
+                continue
+            start, end = mapped.span(tok.idx, tok.idx + len(tok.text))
+            lemma = tok.lemma_ or tok.text
+            if self._lemmas is not None:
+                lemma = self._lemmas.get(tok.lower_, tok.lower_)
+            tokens.append(Token(text[start:end], lemma, start, end, tok.pos_))
+
+        def sentences() -> list[tuple[int, int]]:
+            spans = [mapped.span(sent.start_char, sent.end_char) for sent in self._parsed(doc).sents]
+            return spans or [(0, len(text))]
+
+        def entities() -> list[Entity]:
+            found: list[Entity] = []
+            # The NER's tags can only matter where a capitalised word stands off a sentence start.
+            if "ner" in self._deferred and (all_entities or may_name_someone(mapped.text)):
+                self._run("ner", self._parsed(doc))  # it reads the parser's sentence boundaries
+                found = [
+                    Entity(ent.label_, *mapped.span(ent.start_char, ent.end_char), "") for ent in doc.ents
+                ]
+            if self._lemmas is not None:  # no NER model: find person names by rule
+                found.extend(_rule_based_people(tokens))
+            found = [Entity(e.label, e.start, e.end, text[e.start : e.end]) for e in found]
+            return sorted(found, key=lambda e: (e.start, e.end))
+
         analysis = Analysis(
             text=text,
             lang=self.lang,
             langs=langs,
             analyser=self.name,
             tokens=tuple(tokens),
-            sentences=tuple(sentences),
-            entities=tuple(sorted(entities, key=lambda e: (e.start, e.end))),
+            sentences=Deferred(sentences),
+            entities=Deferred(entities),
         )
         analysis.__dict__["normalised"] = mapped  # the cached view: normalising again gives the same
         return analysis
@@ -158,15 +177,31 @@ def _load(lang: str) -> tuple[str, Any, Any]:
         # The parser is used only for sentence boundaries, yet it stays: the cheaper trained sentence
         # recogniser (senter) does not split at a colon where the parser does, and sentence-scoped
         # co-occurrence rules then fire across it (docs/performance.md, "Engine").
-        return "spacy fr_core_news_sm", spacy.load("fr_core_news_sm"), None
+        return "spacy fr_core_news_sm", _with_indexed_lemmas(spacy.load("fr_core_news_sm")), None
     if lang == "en" and is_package("en_core_web_sm"):
-        return "spacy en_core_web_sm", spacy.load("en_core_web_sm"), None
+        return "spacy en_core_web_sm", _with_indexed_lemmas(spacy.load("en_core_web_sm")), None
     from spacy.lookups import load_lookups
 
     nlp = spacy.blank(lang)
     nlp.add_pipe("sentencizer")
     table = load_lookups(lang, ["lemma_lookup"]).get_table("lemma_lookup")
     return f"spacy blank {lang} + lookup lemmas + rule-based names", nlp, table
+
+
+def _with_indexed_lemmas(nlp: Any) -> Any:
+    """`nlp` with its rule lemmatizer's word index held in sets rather than lists.
+
+    The rule lemmatizer asks whether a word is in the index of its part of speech, a list of up to
+    66,000 French words: one linear scan per new word and per candidate form, about 1 ms of every
+    post. Membership is all it asks of the index, so sets give the same lemmas.
+    """
+    if "lemmatizer" in nlp.pipe_names:
+        lookups = nlp.get_pipe("lemmatizer").lookups
+        if "lemma_index" in lookups:
+            index = lookups.get_table("lemma_index")
+            for key, words in list(index.items()):
+                index[key] = frozenset(words)
+    return nlp
 
 
 def _rule_based_people(tokens: Sequence[Token]) -> Iterable[Entity]:

@@ -30,6 +30,9 @@ BATCH_LINES = 64
 # Worker processes at most for a JSON Lines batch, and batches handed to them ahead of the output.
 MAX_WORKERS = 4
 IN_FLIGHT = 8
+# Set by a process whose other threads never hold a lock a forked worker could need (the background
+# server: see `septfois.daemon.Server`); its batches may then use workers like a lone process.
+other_threads_fork_safe = False
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -155,14 +158,17 @@ def batch_workers() -> int:
     """Worker processes for a JSON Lines batch: one per usable core, at most MAX_WORKERS; 0 checks in
     this process. SEPTFOIS_BATCH_WORKERS sets the number. Workers are forked once the language models
     are loaded (each then holds them from the start), so by default only where forking is the usual
-    way (Linux) and from a process without other threads (not the background server): there a child
-    could be left waiting forever on a lock another thread held at that instant."""
+    way (Linux), and from a process without other threads unless they are known to be safe
+    (`other_threads_fork_safe`): a child could be left waiting forever on a lock another thread held
+    at that instant."""
     setting = os.environ.get("SEPTFOIS_BATCH_WORKERS", "").strip()
     if setting:
         if not setting.isdigit():
             raise cli.UsageError(f"SEPTFOIS_BATCH_WORKERS must be a whole number (got {setting!r})")
         return int(setting) if int(setting) > 1 else 0
-    if not sys.platform.startswith("linux") or threading.active_count() > 1:
+    if not sys.platform.startswith("linux"):
+        return 0
+    if threading.active_count() > 1 and not other_threads_fork_safe:
         return 0
     cores = len(os.sched_getaffinity(0))
     return min(cores, MAX_WORKERS) if cores > 1 else 0
