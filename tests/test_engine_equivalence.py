@@ -457,12 +457,69 @@ def test_a_batch_checked_by_worker_processes_gives_the_same_bytes_as_one_process
     assert pools == []
     monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "2")
     shared = run_cli(["check", "--jsonl", str(batch)])
-    assert len(pools) == 1  # the batches after the first went to the workers
+    assert len(pools) == 1
     assert shared.out == alone.out
     assert len(shared.out.splitlines()) == len(lines) == 480
     assert (shared.code, shared.err) == (alone.code, alone.err)
     assert shared.code == EXIT_ERROR  # the bad line is reported, and the others checked
     assert ":71" in shared.err
+
+
+def test_a_process_with_its_models_loaded_hands_even_the_first_batch_to_the_workers(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from septfois.cli import check_cmd
+
+    Checker().load_models()
+    submitted: list[int] = []
+
+    class CountedPool(check_cmd.ProcessPoolExecutor):
+        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
+            submitted.append(len(args[0]))
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(check_cmd, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "2")
+    batch = tmp_path / "posts.jsonl"
+    batch.write_text("\n".join(corpus_lines()[:100]) + "\n", encoding="utf-8")
+    result = run_cli(["check", "--jsonl", str(batch)])
+    assert result.err == ""
+    assert submitted == [check_cmd.BATCH_LINES, 100 - check_cmd.BATCH_LINES]
+    assert len(result.out.splitlines()) == 100
+
+
+def test_a_batch_of_a_single_batch_is_checked_without_workers(
+    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from septfois.cli import check_cmd
+
+    pools: list[object] = []
+    monkeypatch.setattr(check_cmd, "ProcessPoolExecutor", lambda *a, **k: pools.append(a))
+    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "2")
+    batch = tmp_path / "posts.jsonl"
+    batch.write_text("\n".join(corpus_lines()[:10]) + "\n", encoding="utf-8")
+    assert len(run_cli(["check", "--jsonl", str(batch)]).out.splitlines()) == 10
+    assert pools == []
+
+
+def test_other_threads_stop_batch_workers_unless_declared_safe(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from septfois.cli import check_cmd
+
+    monkeypatch.delenv("SEPTFOIS_BATCH_WORKERS", raising=False)
+    cores = len(os.sched_getaffinity(0))
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        monkeypatch.setattr(check_cmd, "other_threads_fork_safe", False)
+        assert check_cmd.batch_workers() == 0
+        monkeypatch.setattr(check_cmd, "other_threads_fork_safe", True)
+        assert check_cmd.batch_workers() == (min(cores, check_cmd.MAX_WORKERS) if cores > 1 else 0)
+    finally:
+        release.set()
+        other.join()
 
 
 @pytest.mark.parametrize(("setting", "workers"), [("0", 0), ("1", 0), ("2", 2), (" 3 ", 3)])

@@ -13,6 +13,8 @@ from septfois.textmap import MappedText, fold, fold_text, normalise
 
 _WORD_RUN = re.compile(r"\w+")
 T = TypeVar("T")
+# Word indexes keep the words' first letters, this many, to answer most prefix questions at once.
+OPENING = 3
 Span = tuple[int, int]
 
 
@@ -164,8 +166,14 @@ def _positions(forms: Iterable[str]) -> dict[str, list[int]]:
     return found
 
 
-def _with_prefix(ordered: Sequence[str], prefix: str) -> Iterable[str]:
-    """The strings of sorted `ordered` that start with `prefix`."""
+def _openings(words: Iterable[str]) -> frozenset[str]:
+    return frozenset(word[:OPENING] for word in words)
+
+
+def _with_prefix(ordered: Sequence[str], openings: frozenset[str], prefix: str) -> Iterable[str]:
+    """The strings of sorted `ordered` that start with `prefix`; `openings` are their first letters."""
+    if len(prefix) >= OPENING and prefix[:OPENING] not in openings:
+        return  # most prefixes asked for open no word of the post: a set look-up says so
     at = bisect.bisect_left(ordered, prefix)
     while at < len(ordered) and ordered[at].startswith(prefix):
         yield ordered[at]
@@ -177,17 +185,19 @@ class WordIndex:
     """The words (maximal runs of `\\w`) of a text, each with the offsets where it starts."""
 
     starts: dict[str, list[int]]
+    words: frozenset[str]  # the distinct words, for set operations with a lexicon's
     ordered: tuple[str, ...]  # the distinct words, sorted, for prefix search
+    openings: frozenset[str]
 
     @classmethod
     def of(cls, text: str) -> WordIndex:
         starts: dict[str, list[int]] = {}
         for found in _WORD_RUN.finditer(text):
             starts.setdefault(found.group(), []).append(found.start())
-        return cls(starts, tuple(sorted(starts)))
+        return cls(starts, frozenset(starts), tuple(sorted(starts)), _openings(starts))
 
     def positions_with_prefix(self, prefix: str) -> list[int]:
-        return [at for word in _with_prefix(self.ordered, prefix) for at in self.starts[word]]
+        return [at for word in _with_prefix(self.ordered, self.openings, prefix) for at in self.starts[word]]
 
 
 @dataclass(frozen=True)
@@ -198,17 +208,20 @@ class TokenIndex:
     surfaces: tuple[str, ...]
     by_lemma: dict[str, list[int]]
     by_surface: dict[str, list[int]]
-    ordered: tuple[str, ...]  # every distinct lemma and surface form, sorted, for prefix search
+    forms: frozenset[str]  # every distinct lemma and surface form
+    ordered: tuple[str, ...]  # the same, sorted, for prefix search
+    openings: frozenset[str]
 
     @classmethod
     def of(cls, lemmas: tuple[str, ...], surfaces: tuple[str, ...]) -> TokenIndex:
         by_lemma, by_surface = _positions(lemmas), _positions(surfaces)
-        return cls(lemmas, surfaces, by_lemma, by_surface, tuple(sorted({*by_lemma, *by_surface})))
+        forms = frozenset({*by_lemma, *by_surface})
+        return cls(lemmas, surfaces, by_lemma, by_surface, forms, tuple(sorted(forms)), _openings(forms))
 
     def with_prefix(self, prefix: str) -> set[int]:
         """Positions of the tokens whose lemma or surface form starts with `prefix`."""
         found: set[int] = set()
-        for form in _with_prefix(self.ordered, prefix):
+        for form in _with_prefix(self.ordered, self.openings, prefix):
             found.update(self.by_lemma.get(form, ()))
             found.update(self.by_surface.get(form, ()))
         return found

@@ -71,6 +71,10 @@ class Checker:
         for lang in self.config.languages:
             nlp.pipeline(lang)
 
+    def models_loaded(self) -> bool:
+        """Whether every configured language's pipeline is in memory already (a warm process)."""
+        return all(nlp.is_loaded(lang) for lang in self.config.languages)
+
     def analyse(self, post: Post) -> Analysis:
         return self.analyse_many([post])[0]
 

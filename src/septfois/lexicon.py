@@ -87,6 +87,7 @@ class Lexicon:
             else:
                 exact.setdefault(surface.head, []).append(surface)
         object.__setattr__(self, "_exact", exact)
+        object.__setattr__(self, "_heads", frozenset(exact))
         object.__setattr__(self, "_prefixed", tuple(prefixed))
         object.__setattr__(self, "_literal", tuple(literal))
         # Degenerate terms (a lone "*") keep the general regular expression.
@@ -102,6 +103,7 @@ class Lexicon:
                     )
                     sequences.setdefault(words[0][0] if not words[0][1] else "", []).append(words)
         object.__setattr__(self, "_sequences", sequences)
+        object.__setattr__(self, "_first_words", frozenset(word for word in sequences if word))
 
     def _fold(self, text: str) -> str:
         return fold_text(text.replace("\u2019", "'"), accents=self.accents, case=self.case)
@@ -125,12 +127,7 @@ class Lexicon:
 
         index = analysis.word_index(accents=self.accents, case=self.case)
         exact = self._exact
-        # Walk whichever is smaller: the post's distinct words or the lexicon's head words.
-        if len(index.starts) < len(exact):
-            heads = [word for word in index.starts if word in exact]
-        else:
-            heads = [word for word in exact if word in index.starts]
-        for head in heads:
+        for head in self._heads & index.words:
             for at in index.starts[head]:
                 for surface in exact[head]:
                     try_at(surface, at)
@@ -151,11 +148,7 @@ class Lexicon:
         forms = analysis.token_index(accents=self.accents, case=self.case)
         lemmas, surfaces = forms.lemmas, forms.surfaces
         by_first = self._sequences
-        # Walk whichever is smaller: the post's distinct forms or the lexicon's first words.
-        if len(forms.by_lemma) + len(forms.by_surface) < len(by_first):
-            firsts = [f for f in dict.fromkeys([*forms.by_lemma, *forms.by_surface]) if f and f in by_first]
-        else:
-            firsts = [f for f in by_first if f and (f in forms.by_lemma or f in forms.by_surface)]
+        firsts = list(self._first_words & forms.forms)
         if "" in by_first:
             firsts.append("")
         for first in firsts:

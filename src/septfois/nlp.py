@@ -227,10 +227,19 @@ def _is_name_word(word: str) -> bool:
     return word[:1].isupper() and word.replace("-", "").replace("'", "").isalpha() and not word.isupper()
 
 
-@lru_cache(maxsize=4)
+_pipelines: dict[str, Pipeline] = {}
+
+
 def pipeline(lang: str) -> Pipeline:
     """The shared pipeline for `lang`, loaded on first use."""
-    return Pipeline(lang)
+    loaded = _pipelines.get(lang)
+    if loaded is None:
+        loaded = _pipelines[lang] = Pipeline(lang)
+    return loaded
+
+
+def is_loaded(lang: str) -> bool:
+    return lang in _pipelines
 
 
 def analyse(text: str, *, lang: str | None, languages: Sequence[str], default: str) -> Analysis:

@@ -237,9 +237,9 @@ def run_batch(args: argparse.Namespace) -> int:
     """One JSON object per input line, carrying the line's id; a bad line is reported and skipped.
 
     Lines are checked in batches (the language models run faster over many posts at once); each
-    batch's lines are written, in input order, as soon as the batch is done. The first batch is
-    checked here (which loads the models); with several cores, the next ones go to worker processes
-    forked then, and the output is the same, byte for byte.
+    batch's lines are written, in input order, as soon as the batch is done. With several cores and
+    more than one batch, batches go to worker processes forked once the models are loaded (in a cold
+    process, after the first batch, checked here), and the output is the same, byte for byte.
     """
     from septfois.inputs import InputError, decode_line, parse_batch_line
 
@@ -266,12 +266,13 @@ def run_batch(args: argparse.Namespace) -> int:
 
     in_order = _InOrder(write)
 
-    def flush() -> None:
+    def flush(*, more_may_follow: bool) -> None:
         nonlocal pool, submitted
         items = list(pending)
         pending.clear()
-        if pool is None and workers and reports:
-            # Workers forked from here start with every model loaded, each loaded once in all.
+        # Workers forked once every model is loaded start with them, each loaded once in all: a cold
+        # process checks the first batch itself (which loads them) and forks for the next.
+        if pool is None and workers and (reports or (more_may_follow and checker.models_loaded())):
             checker.load_models()
             sys.stdout.flush()
             sys.stderr.flush()
@@ -314,9 +315,9 @@ def run_batch(args: argparse.Namespace) -> int:
                     continue
                 pending.append((item.id, item.post, f"{name}:{number}"))
                 if len(pending) >= BATCH_LINES:
-                    flush()
+                    flush(more_may_follow=True)
         if pending:
-            flush()
+            flush(more_may_follow=False)
         if pool is not None:
             pool.shutdown(wait=True)
             if in_order.failure is not None:
