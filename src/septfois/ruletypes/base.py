@@ -80,7 +80,9 @@ def drop_excepted(hits: Iterable[Hit], excepted: Lexicon | None, analysis: Analy
     if excepted is None:
         yield from hits
         return
-    spans = excepted.find(analysis)
+    spans: list[tuple[int, int]] | None = None  # looked for only once there is a hit to excuse
     for hit in hits:
+        if spans is None:
+            spans = excepted.find(analysis)
         if not overlaps((hit.start, hit.end), spans):
             yield hit

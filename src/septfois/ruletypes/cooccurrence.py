@@ -27,6 +27,8 @@ class CooccurrenceType:
         def detect(subject: Subject) -> Iterable[Hit]:
             analysis = subject.analysis
             kept = list(drop_excepted((Hit(s, e) for s, e in first.find(analysis)), excepted, analysis))
+            if not kept:
+                return []  # most posts: the second list need not be looked for
             others = list(drop_excepted((Hit(s, e) for s, e in second.find(analysis)), excepted, analysis))
             text = analysis.text
             hits = []
