@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -12,20 +11,16 @@ import tempfile
 import time
 from pathlib import Path
 
+import batches
+
 from septfois.config import Config
 from septfois.engine import Checker, load_packs
 from septfois.model import Post
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "posts_dev.jsonl"
-
-
-def corpus_posts() -> list[dict]:
-    return [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines() if line.strip()]
-
 
 def french_text(length: int) -> str:
     """French corpus posts joined until `length` characters, cut back to a word boundary."""
-    texts = [item["text"] for item in corpus_posts() if item["lang"] == "fr" and item["text"].strip()]
+    texts = [item["text"] for item in batches.dev_posts() if item["lang"] == "fr" and item["text"].strip()]
     joined = ""
     for text in texts:
         joined = f"{joined}\n\n{text}" if joined else text
@@ -45,19 +40,17 @@ def median_seconds(action, repeat: int) -> float:
 
 
 def batch_posts(count: int) -> list[Post]:
-    items = corpus_posts()
     return [
         Post(text=item["text"], lang=item.get("lang"), kind=item.get("kind", "post"))
-        for item in (items * (count // len(items) + 1))[:count]
+        for item in batches.repeated(count)
     ]
 
 
 def cli_batch_seconds(count: int, workers: str | None) -> tuple[float, float]:
     """(total wall time, time to the last line minus time to the first line) of `septfois check --jsonl`,
     run cold (no background server), with SEPTFOIS_BATCH_WORKERS set to `workers` (None: the default)."""
-    lines = (CORPUS.read_text(encoding="utf-8").splitlines() * (count // 240 + 1))[:count]
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as handle:
-        handle.write("\n".join(lines) + "\n")
+        handle.write(batches.jsonl(batches.repeated(count)))
     exe = Path(sys.executable).with_name("septfois")
     env = {**os.environ, "SEPTFOIS_NO_DAEMON": "1"}
     env.pop("SEPTFOIS_BATCH_WORKERS", None)

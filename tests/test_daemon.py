@@ -289,6 +289,43 @@ def test_ctrl_c_while_the_server_works_exits_130_quietly_and_leaves_the_server_s
     assert status(runtime, monkeypatch) is not None
 
 
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found.extend(int(child) for child in (task / "children").read_text().split())
+    return [child for child in found if process_exists(child)]
+
+
+def test_a_served_batch_goes_to_workers_and_ctrl_c_leaves_the_server_serving_without_them(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env = environment(runtime)
+    assert septfois(["check", "-"], env, tmp_path, stdin=CLEAN.encode()).returncode == 0  # warm
+    server = status(runtime, monkeypatch)
+    assert server is not None
+    lines = (CORPUS / "posts_dev.jsonl").read_text(encoding="utf-8").splitlines() * 8
+    batch = tmp_path / "batch.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    client = subprocess.Popen(
+        [sys.executable, "-m", "septfois", "check", "--jsonl", str(batch)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert client.stdout is not None
+    assert client.stdout.readline().startswith(b"{")
+    workers = children(server["pid"])
+    assert len(workers) >= (2 if len(os.sched_getaffinity(0)) > 1 else 0)
+    client.send_signal(signal.SIGINT)
+    _, err = client.communicate(timeout=60)
+    assert (client.returncode, err) == (130, b"")
+    wait_for(lambda: not any(process_exists(worker) for worker in workers), 60, "the workers to exit")
+    assert septfois(["check", "-"], env, tmp_path, stdin=RISKY_EN.encode()).returncode == 1
+    after = status(runtime, monkeypatch)
+    assert after is not None and after["pid"] == server["pid"]
+
+
 def test_a_server_killed_with_sigkill_is_replaced_at_the_next_check(
     runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -11,6 +11,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import regex
 
 from septfois.platforms import DEFAULT_SETTINGS, PLATFORMS, Check, Measure, count, fold_offset, measure
 
@@ -478,3 +479,41 @@ def test_x_counts_agree_with_twitter_text_except_for_emoji_newer_than_its_data(
             differences.append((text, count("x", text), reference, allowance))
     assert with_newer > 100, "the sample should exercise the newer-emoji allowance"
     assert differences == [], f"{len(differences)} of {len(texts)} strings differ"
+
+
+def _fold_by_walking_the_clusters(name: str, text: str) -> int | None:
+    """The fold as its definition reads: add up each grapheme cluster's UTF-16 length until past it."""
+    fold = PLATFORMS[name].fold
+    used = 0
+    for cluster in regex.finditer(r"\X", text):
+        stored = cluster.group().replace("\r\n", "\n").replace("\r", "\n")
+        used += len(stored.encode("utf-16-le", "surrogatepass")) // 2
+        if fold is not None and used > fold:
+            return cluster.start()
+    return None
+
+
+def test_the_fold_shortcuts_give_what_walking_the_clusters_gives() -> None:
+    folded = [name for name, platform in PLATFORMS.items() if platform.fold is not None]
+    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "posts_dev.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    texts += ["é" * 400, "e\u0301" * 400, "😀" * 300, "a\r\nb" * 200, "\r" * 400, "👍🏽 ok " * 80]
+    texts += ["ab\ud800" * 150, "x" * 209 + "😀", "x" * 209 + "e\u0301"]
+    assert folded
+    for name in folded:
+        fold = PLATFORMS[name].fold
+        assert fold is not None
+        for text in texts:
+            for cut in {fold - 1, fold, fold + 1, fold + 2, len(text)}:
+                assert fold_offset(name, text[:cut]) == _fold_by_walking_the_clusters(name, text[:cut]), (
+                    name,
+                    text[:cut],
+                )
+
+
+def test_the_all_light_shortcut_of_x_agrees_with_the_weight_of_every_code_point() -> None:
+    from septfois.platforms import _X_ALL_LIGHT, _x_weight
+
+    for code in range(0x110000):
+        char = chr(code)
+        assert (_X_ALL_LIGHT.fullmatch(char) is not None) == (_x_weight(char) == 1), hex(code)

@@ -256,6 +256,31 @@ async def test_the_autosaved_draft_is_offered_back_and_recovered(checker: Checke
 
 
 @sync
+async def test_the_draft_is_autosaved_while_the_send_gate_is_open(checker: Checker, tmp_path: Path) -> None:
+    app = make_app(checker, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await type_text(pilot, "Envoyé trop vite")
+        await pilot.press("ctrl+t")  # before the autosave delay has run out
+        await pilot.pause(0.8)
+        assert isinstance(app.screen, SendGate)
+        saved = DraftStore(tmp_path / "drafts").load()
+        assert saved is not None and saved.text == "Envoyé trop vite"
+
+
+@sync
+async def test_an_autosave_that_fires_while_the_app_closes_still_saves_the_draft(
+    checker: Checker, tmp_path: Path
+) -> None:
+    app = make_app(checker, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, "Tapé juste avant de fermer")
+    app.save_draft()  # the screens are gone, as when the timer fires during the teardown
+    saved = DraftStore(tmp_path / "drafts").load()
+    assert saved is not None and saved.text == "Tapé juste avant de fermer"
+
+
+@sync
 async def test_a_discarded_draft_is_not_offered_again(checker: Checker, tmp_path: Path) -> None:
     DraftStore(tmp_path / "drafts").save("Vieux brouillon")
     app = make_app(checker, tmp_path)

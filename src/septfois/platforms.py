@@ -133,7 +133,7 @@ def _normalise_line_endings(text: str) -> str:
 
 
 def _utf16_length(text: str) -> int:
-    return len(text) + sum(1 for char in text if ord(char) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 _GRAPHEME = regex.compile(r"\X")
@@ -386,10 +386,18 @@ def _x_weight(char: str) -> int:
     return 1 if any(low <= code <= high for low, high in _X_LIGHT_RANGES) else 2
 
 
+# Every code point of the light ranges (all in the Basic Multilingual Plane), any number of times.
+_X_ALL_LIGHT = regex.compile(
+    "[" + "".join(f"\\u{low:04x}-\\u{high:04x}" for low, high in _X_LIGHT_RANGES) + "]*"
+)
+
+
 def _x_length(text: str) -> int:
     text = unicodedata.normalize("NFC", text)
     urls = dict(_url_spans(text, scheme_required=False))
     emoji = {m.start(): m.end() for m in _EMOJI.finditer(text)}
+    if not urls and not emoji and _X_ALL_LIGHT.fullmatch(text):
+        return len(text)  # what the walk below gives: each code point weighs 1
     total, index = 0, 0
     # Left to right: a link swallows whatever it contains (emoji included), an emoji its code points.
     while index < len(text):
@@ -502,6 +510,11 @@ def fold_offset(platform: str, text: str) -> int | None:
     fold = _platform(platform).fold
     if fold is None:
         return None
+    length = _utf16_length(text)
+    if length <= fold:
+        return None  # normalising line endings never lengthens a text: no cluster reaches the fold
+    if length == len(text) and len(_GRAPHEME.findall(text)) == length:
+        return fold  # one code unit per cluster (nearly every post): the fold is that many in
     used = 0
     # Whole grapheme clusters only: a fold never splits a letter from its accent or an emoji sequence.
     for match in _GRAPHEME.finditer(text):

@@ -169,6 +169,7 @@ class SeptfoisApp(App[SendResult | None]):
         self._send_pending = False
         self._sent = False
         self._autosave: Timer | None = None
+        self._editor: PostEditor | None = None
         self._service: CheckService | None = None
         self._counts_key: tuple[object, ...] | None = None
         self._counts: list[Count] = []
@@ -179,7 +180,7 @@ class SeptfoisApp(App[SendResult | None]):
         m = self.messages
         yield Header(show_clock=False, icon="7")
         with Horizontal(id="main"):
-            editor = PostEditor(self.opened.text, id="editor", placeholder=m("placeholder"))
+            editor = self._editor = PostEditor(self.opened.text, id="editor", placeholder=m("placeholder"))
             editor.cursor_blink = self.cursor_blink
             yield editor
             with Vertical(id="side"):
@@ -191,7 +192,10 @@ class SeptfoisApp(App[SendResult | None]):
 
     @property
     def editor(self) -> PostEditor:
-        return self.query_one("#editor", PostEditor)
+        # Held, not looked up: an autosave may fire while the app tears its screens down, and the
+        # draft must still be readable then.
+        assert self._editor is not None, "the editor exists from the first compose"
+        return self._editor
 
     @property
     def findings(self) -> tuple[Finding, ...]:
