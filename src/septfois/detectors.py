@@ -7,11 +7,9 @@ from dataclasses import dataclass
 
 import regex
 
-from septfois.analysis import Analysis
+from septfois.analysis import Analysis, Span
 from septfois.nlp import first_names
 from septfois.textmap import fold_text
-
-Span = tuple[int, int]
 
 
 def _words(text: str) -> frozenset[str]:

@@ -11,7 +11,7 @@ from typing import Any
 
 import regex
 
-from septfois.analysis import Analysis, Deferred, Entity, Token
+from septfois.analysis import Analysis, Deferred, Entity, Span, Token
 from septfois.textmap import MappedText, normalise
 
 # Below this many letters langdetect guesses ("Merci !" comes out Italian): use the default.
@@ -116,7 +116,7 @@ class Pipeline:
                 lemma = self._lemmas.get(tok.lower_, tok.lower_)
             tokens.append(Token(text[start:end], lemma, start, end, tok.pos_))
 
-        def sentences() -> list[tuple[int, int]]:
+        def sentences() -> list[Span]:
             spans = [mapped.span(sent.start_char, sent.end_char) for sent in self._parsed(doc).sents]
             return spans or [(0, len(text))]
 
