@@ -81,6 +81,17 @@ def status(runtime: Path, monkeypatch: pytest.MonkeyPatch) -> dict | None:
     return daemon_client.ask(where(runtime, monkeypatch), "status")
 
 
+def warm_server(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> tuple[dict[str, str], dict]:
+    """The environment of a server that has answered one check, and that server's status."""
+    env = environment(runtime)
+    assert septfois(["check", "-"], env, tmp_path, stdin=CLEAN.encode()).returncode == 0
+    server = status(runtime, monkeypatch)
+    assert server is not None
+    return env, server
+
+
 def stop(env: dict[str, str], cwd: Path) -> None:
     done = septfois(["daemon", "stop"], env, cwd)
     assert done.returncode == 0, done.stderr
@@ -299,10 +310,7 @@ def children(pid: int) -> list[int]:
 def test_a_served_batch_goes_to_workers_and_ctrl_c_leaves_the_server_serving_without_them(
     runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = environment(runtime)
-    assert septfois(["check", "-"], env, tmp_path, stdin=CLEAN.encode()).returncode == 0  # warm
-    server = status(runtime, monkeypatch)
-    assert server is not None
+    env, server = warm_server(runtime, tmp_path, monkeypatch)
     lines = (CORPUS / "posts_dev.jsonl").read_text(encoding="utf-8").splitlines() * 8
     batch = tmp_path / "batch.jsonl"
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -329,10 +337,7 @@ def test_a_served_batch_goes_to_workers_and_ctrl_c_leaves_the_server_serving_wit
 def test_a_server_killed_with_sigkill_is_replaced_at_the_next_check(
     runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = environment(runtime)
-    assert septfois(["check", "-"], env, tmp_path, stdin=CLEAN.encode()).returncode == 0
-    old = status(runtime, monkeypatch)
-    assert old is not None
+    env, old = warm_server(runtime, tmp_path, monkeypatch)
     os.kill(old["pid"], signal.SIGKILL)
     wait_for(lambda: not process_exists(old["pid"]), 30, "the killed server to go")
     assert Path(old["socket"]).exists()  # stale: nobody listens on it any more
@@ -346,11 +351,8 @@ def test_a_server_killed_with_sigkill_is_replaced_at_the_next_check(
 def test_a_server_whose_package_files_changed_goes_away_and_a_fresh_one_answers(
     runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    env = environment(runtime)
-    assert septfois(["check", "-"], env, tmp_path, stdin=CLEAN.encode()).returncode == 0
+    env, old = warm_server(runtime, tmp_path, monkeypatch)
     paths = where(runtime, monkeypatch)
-    old = status(runtime, monkeypatch)
-    assert old is not None
     # What a client sends once a file of the installed package has a new mtime: another fingerprint.
     sock = daemon_client.connect(paths)
     assert sock is not None

@@ -16,7 +16,8 @@ from conftest import DATA
 from septfois.config import Config
 from septfois.engine import Checker
 from septfois.postfile import parse_post_file
-from septfois.tui.app import SendResult, SeptfoisApp, create_app
+from septfois.tui.app import CheckerReady, CheckFailed, ReportReady, SendResult, SeptfoisApp, create_app
+from septfois.tui.checking import CheckRequest
 from septfois.tui.drafts import DraftStore
 from septfois.tui.keys import EDITOR_KEYS
 from septfois.tui.screens import HelpScreen, RecoverScreen, SendGate
@@ -278,6 +279,21 @@ async def test_an_autosave_that_fires_while_the_app_closes_still_saves_the_draft
     app.save_draft()  # the screens are gone, as when the timer fires during the teardown
     saved = DraftStore(tmp_path / "drafts").load()
     assert saved is not None and saved.text == "Tapé juste avant de fermer"
+
+
+@sync
+async def test_a_report_that_arrives_while_the_app_closes_is_dropped_quietly(
+    checker: Checker, tmp_path: Path
+) -> None:
+    app = make_app(checker, tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, RISKY_FR)
+        request = CheckRequest(app.generation + 1, app.current_post(), "fr")
+    # The screens are gone, as when the checker's messages are handled during the teardown.
+    app._checker_arrived(CheckerReady(checker))
+    app._report_arrived(ReportReady(request, checker.check(request.post)))
+    app._check_failed(CheckFailed("engine", "late"))
+    assert app.report_generation < request.generation
 
 
 @sync

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import regex
 
 from septfois.analysis import Analysis, Span
-from septfois.nlp import first_names
+from septfois.nlp import first_names, opens_sentence
 from septfois.textmap import fold_text
 
 
@@ -127,6 +127,8 @@ _NOT_NAMES = _GREETINGS | _words(
 )
 
 _HONORIFIC_WORDS = _words("madame monsieur mademoiselle m mm mme mmes mlle mr mrs ms miss mister dr pr")
+_NOT_NAMES_OR_HONORIFICS = _NOT_NAMES | _HONORIFIC_WORDS
+_THING_WORDS = _NOT_NAMES - _GREETINGS  # what follows them belongs to a thing ("Maison Pellerin")
 
 
 @dataclass(frozen=True)
@@ -275,19 +277,6 @@ def _is_first_name(word: str) -> bool:
     return folded in known or ("-" in folded and all(part in known for part in folded.split("-")))
 
 
-def _sentence_start(text: str, offset: int) -> bool:
-    """Whether `offset` opens a sentence: only spaces, symbols, quotes or emoji since the last stop."""
-    index = offset
-    while index > 0:
-        ch = text[index - 1]
-        if ch == "\n" or ch in ".!?…":
-            return True
-        if ch.isalnum() or ch in ",;:":
-            return False
-        index -= 1
-    return True
-
-
 def names(analysis: Analysis, *, full: bool = False) -> list[Name]:
     """People's names: an honorific then a name, a known first name then a surname, or a named entity;
     with `full`, only those that single someone out (see `Name.full`).
@@ -311,14 +300,14 @@ def names(analysis: Analysis, *, full: bool = False) -> list[Name]:
         honorific_at: int | None = None
         names_a_thing = False  # "Maison Pellerin", "Ramadan Moubarak": what follows belongs to a thing
         # Drop the leading words that are greetings or common capitalised words; note an honorific.
-        while words and (_folded_word(words[0]) in _NOT_NAMES | _HONORIFIC_WORDS or _is_particle(words[0])):
+        while words and (_folded_word(words[0]) in _NOT_NAMES_OR_HONORIFICS or _is_particle(words[0])):
             honorific_at = start if _folded_word(words[0]) in _HONORIFIC_WORDS else None
-            names_a_thing = _folded_word(words[0]) in _NOT_NAMES - _GREETINGS
+            names_a_thing = _folded_word(words[0]) in _THING_WORDS
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
             words = words[1:]
         while words and (_folded_word(words[-1]) in _NOT_NAMES or _is_particle(words[-1])):
             words = words[:-1]
-        if not words or any(_folded_word(word) in _NOT_NAMES | _HONORIFIC_WORDS for word in words):
+        if not words or any(_folded_word(word) in _NOT_NAMES_OR_HONORIFICS for word in words):
             continue
         honorific = honorific_at is not None
         end = text.index(words[-1], start) + len(words[-1])
@@ -327,7 +316,7 @@ def names(analysis: Analysis, *, full: bool = False) -> list[Name]:
         orig_start, orig_end = view.span(start if honorific_at is None else honorific_at, end)
         if not (honorific or _is_first_name(words[0])):
             # Only the language model can tell; it is asked last, as it runs the NER on first need.
-            if names_a_thing or _sentence_start(text, start) or (full and len(words) == 1):
+            if names_a_thing or opens_sentence(text, start) or (full and len(words) == 1):
                 continue
             name_start, _ = view.span(start, end)
             people = (e for e in analysis.entities if e.label in ("PER", "PERSON"))

@@ -154,18 +154,22 @@ def may_name_someone(text: str) -> bool:
 
     `septfois.detectors.names` uses a tag only for a capitalised name word that does not open a
     sentence (there an honorific or a known first name decides, or nothing does); a text without such
-    a word can skip the NER. The sentence test is the one `names` applies, kept in step by a test.
+    a word can skip the NER. Both use `opens_sentence`.
     """
-    for found in _UPPER.finditer(text):
-        index = found.start()
-        while index > 0:
-            ch = text[index - 1]
-            if ch == "\n" or ch in ".!?…":
-                break  # a sentence starts here
-            if ch.isalnum() or ch in ",;:":
-                return True
-            index -= 1
-    return False
+    return any(not opens_sentence(text, found.start()) for found in _UPPER.finditer(text))
+
+
+def opens_sentence(text: str, offset: int) -> bool:
+    """Whether `offset` opens a sentence: only spaces, symbols, quotes or emoji since the last stop."""
+    index = offset
+    while index > 0:
+        ch = text[index - 1]
+        if ch == "\n" or ch in ".!?…":
+            return True
+        if ch.isalnum() or ch in ",;:":
+            return False
+        index -= 1
+    return True
 
 
 def _load(lang: str) -> tuple[str, Any, Any]:

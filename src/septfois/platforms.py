@@ -11,6 +11,8 @@ from types import MappingProxyType
 
 import regex
 
+from septfois.textmap import GRAPHEME, one_code_point_per_cluster
+
 __all__ = [
     "DEFAULT_SETTINGS",
     "PLATFORMS",
@@ -136,11 +138,8 @@ def _utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
-_GRAPHEME = regex.compile(r"\X")
-
-
 def _grapheme_count(text: str) -> int:
-    return sum(1 for _ in _GRAPHEME.finditer(text))
+    return sum(1 for _ in GRAPHEME.finditer(text))
 
 
 # --- emoji ------------------------------------------------------------------------------------------
@@ -441,7 +440,7 @@ def _mastodon_countable(text: str, url_length: int) -> str:
 
 def _threads_length(text: str) -> int:
     total = 0
-    for match in _GRAPHEME.finditer(text):
+    for match in GRAPHEME.finditer(text):
         cluster = match.group()
         # Meta documents emoji as their UTF-8 bytes; for everything else it says only "characters".
         total += len(cluster.encode("utf-8")) if _EMOJI.search(cluster) else _utf16_length(cluster)
@@ -513,11 +512,11 @@ def fold_offset(platform: str, text: str) -> int | None:
     length = _utf16_length(text)
     if length <= fold:
         return None  # normalising line endings never lengthens a text: no cluster reaches the fold
-    if length == len(text) and len(_GRAPHEME.findall(text)) == length:
+    if length == len(text) and one_code_point_per_cluster(text):
         return fold  # one code unit per cluster (nearly every post): the fold is that many in
     used = 0
     # Whole grapheme clusters only: a fold never splits a letter from its accent or an emoji sequence.
-    for match in _GRAPHEME.finditer(text):
+    for match in GRAPHEME.finditer(text):
         used += _utf16_length(_normalise_line_endings(match.group()))
         if used > fold:
             return match.start()

@@ -11,7 +11,7 @@ import regex
 # Typographic variants that change nothing to meaning but defeat plain matching.
 _APOSTROPHES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u00b4": "'", "`": "'"}
 _SPACES = {"\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " "}
-_GRAPHEME = regex.compile(r"\X")
+GRAPHEME = regex.compile(r"\X")
 
 
 @dataclass(frozen=True)
@@ -38,16 +38,21 @@ def normalise(text: str) -> MappedText:
     """NFC, straight apostrophes and plain spaces, with a map back to the original offsets."""
     # Most texts are already NFC with one character per grapheme cluster: each cluster is then NFC on
     # its own, so only the one-for-one replacements are left and offsets do not move.
-    if unicodedata.is_normalized("NFC", text) and len(_GRAPHEME.findall(text)) == len(text):
+    if unicodedata.is_normalized("NFC", text) and one_code_point_per_cluster(text):
         return MappedText(text.translate(_PLAIN), tuple(range(len(text) + 1)))
     return _normalise_by_cluster(text)
+
+
+def one_code_point_per_cluster(text: str) -> bool:
+    """Whether every grapheme cluster of `text` is a single code point (nearly every post)."""
+    return len(GRAPHEME.findall(text)) == len(text)
 
 
 def _normalise_by_cluster(text: str) -> MappedText:
     """`normalise` one grapheme cluster at a time: every character maps to its cluster's start."""
     out: list[str] = []
     origin: list[int] = []
-    for cluster in _GRAPHEME.finditer(text):
+    for cluster in GRAPHEME.finditer(text):
         piece = unicodedata.normalize("NFC", cluster.group())
         piece = "".join(_APOSTROPHES.get(ch, _SPACES.get(ch, ch)) for ch in piece)
         out.append(piece)

@@ -273,8 +273,14 @@ class SeptfoisApp(App[SendResult | None]):
             self.checker_state == "ready" and self.report_generation == self.generation
         )
 
+    def _screens_gone(self) -> bool:
+        """The screens are gone: a message the checker sent before the app closed has nowhere to show."""
+        return not self.editor.is_attached
+
     @on(CheckerReady)
     def _checker_arrived(self, message: CheckerReady) -> None:
+        if self._screens_gone():
+            return
         self.checker_state = "ready"
         self.request_check()
         self._refresh_note()
@@ -282,7 +288,7 @@ class SeptfoisApp(App[SendResult | None]):
 
     @on(ReportReady)
     def _report_arrived(self, message: ReportReady) -> None:
-        if message.request.generation <= self.report_generation:
+        if self._screens_gone() or message.request.generation <= self.report_generation:
             return  # an older text than the one already shown
         self.report = message.report
         self.report_generation = message.request.generation
@@ -300,6 +306,8 @@ class SeptfoisApp(App[SendResult | None]):
 
     @on(CheckFailed)
     def _check_failed(self, message: CheckFailed) -> None:
+        if self._screens_gone():
+            return
         key = "error.packs" if message.kind == "packs" else "error.engine"
         self.error = self.messages(key, error=message.error)
         if message.kind == "packs":
@@ -673,21 +681,10 @@ def copy_to_clipboard(app: App[Any], text: str) -> bool:
 
 
 def create_app(
-    config: Config | None = None,
-    *,
-    path: Path | None = None,
-    text: str | None = None,
-    checker: Checker | None = None,
-    checker_factory: Callable[[], Checker] | None = None,
-    drafts_dir: Path | None = None,
-    countdown: float | None = None,
-    clock: Callable[[], float] = time.monotonic,
-    lang: str | None = None,
-    kind: str = "post",
-    cursor_blink: bool = True,
-    warm_up: bool = True,
+    config: Config | None = None, *, path: Path | None = None, text: str | None = None, **options: Any
 ) -> SeptfoisApp:
-    """The app for one post: a post file at `path` (read if it exists), else `text`, else an empty draft.
+    """The app for one post: a post file at `path` (read if it exists), else `text`, else an empty draft;
+    `options` are SeptfoisApp's own (checker, drafts folder, clock...).
 
     Raises InputError when the post file cannot be read or its front matter is malformed.
     """
@@ -699,16 +696,4 @@ def create_app(
 
         parsed = parse_post_file(read_path(path), str(path))
         opened = Opened(parsed.text, dict(parsed.meta), path)
-    return SeptfoisApp(
-        config,
-        opened=opened,
-        checker=checker,
-        checker_factory=checker_factory,
-        drafts_dir=drafts_dir,
-        countdown=countdown,
-        clock=clock,
-        lang=lang,
-        kind=kind,
-        cursor_blink=cursor_blink,
-        warm_up=warm_up,
-    )
+    return SeptfoisApp(config, opened=opened, **options)
