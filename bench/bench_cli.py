@@ -50,7 +50,7 @@ def septfois(args: list[str], env: dict[str, str], cwd: Path, stdin: bytes = b""
 
 def daemon_status(env: dict[str, str], cwd: Path) -> dict[str, object]:
     code = (
-        "import json, septfois.daemon_client as d; p = d.paths(); "
+        "import json, septfois.server.client as d; p = d.paths(); "
         "print(json.dumps(d.ask(p, 'status') if p else None))"
     )
     done = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True, check=True)

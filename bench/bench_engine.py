@@ -14,7 +14,7 @@ from pathlib import Path
 import batches
 
 from septfois.config import Config
-from septfois.engine import Checker, load_packs
+from septfois.findings.engine import Checker, load_packs
 from septfois.model import Post
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 
-from septfois.platforms import PLATFORMS, count
+from septfois.findings.platforms import PLATFORMS, count
 
 ORDINARY = "Nous ouvrons à Lyon 🎉 https://example.com/ouverture #lyon @alice@example.social " * 3
 PATHOLOGICAL = "a." * 20_000 + " a_b.com " + "1.2." * 10_000

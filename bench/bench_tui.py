@@ -66,7 +66,7 @@ def first_screen_seconds(rounds: int) -> list[float]:
 async def keystroke_latencies(rounds: int, length: int) -> tuple[list[float], list[float], float]:
     """(UI latencies, bare check() times, model load time) for edits at the end of a `length` post."""
     from septfois.config import Config
-    from septfois.engine import Checker
+    from septfois.findings.engine import Checker
     from septfois.model import Post
     from septfois.tui.app import create_app
 

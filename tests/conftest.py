@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from septfois.config import Config
-from septfois.engine import Checker
+from septfois.findings.engine import Checker
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from septfois.engine import Checker
+from septfois.analysis.nlp import analyse, detect_languages
+from septfois.analysis.textmap import fold, normalise
+from septfois.findings.engine import Checker
 from septfois.model import Post
-from septfois.nlp import analyse, detect_languages
-from septfois.textmap import fold, normalise
 
 LANGS = ("fr", "en")
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import septfois
 
 PACKAGE = Path(septfois.__file__).parent
-ADAPTERS = {"cli", "tui", "__main__.py", "daemon.py", "daemon_client.py"}  # interfaces over check()
+ADAPTERS = {"cli", "tui", "server", "__main__.py"}  # interfaces over check()
 
 
 def core_modules() -> list[Path]:
@@ -42,7 +42,7 @@ def test_no_core_module_imports_textual_or_an_interface() -> None:
 
 def test_checking_a_post_loads_neither_textual_nor_the_cli() -> None:
     code = (
-        "import sys; from septfois.engine import check; check('Bonjour à tous, mdr'); "
+        "import sys; from septfois.findings.engine import check; check('Bonjour à tous, mdr'); "
         "print(sorted(m for m in sys.modules if m.startswith(('textual', 'septfois.cli', 'septfois.tui'))))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

@@ -98,7 +98,7 @@ def test_binary_input_is_refused(run_cli) -> None:
 
 
 def test_input_over_the_size_limit_is_refused(run_cli, tmp_path: Path) -> None:
-    from septfois.inputs import MAX_POST_BYTES
+    from septfois.sources.inputs import MAX_POST_BYTES
 
     big = tmp_path / "huge.txt"
     big.write_bytes(b"a " * (MAX_POST_BYTES // 2 + 1))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS
-from septfois import daemon_client
+from septfois.server import client as daemon_client
 
 RISKY_FR = "Les prix vont exploser en 2027, je vous le garantis mdr. Appelez Jean Dupont au 06 12 34 56 78.\n"
 RISKY_EN = "We guarantee a 20% return to every investor this year.\n"
@@ -424,13 +424,21 @@ def test_a_check_runs_in_process_when_the_runtime_folder_cannot_be_made(tmp_path
 
 def test_the_client_imports_neither_spacy_nor_the_configuration_nor_the_packs() -> None:
     code = (
-        "import sys, septfois.cli.main, septfois.daemon_client as d; d.fingerprint(); d.paths(); "
+        "import sys, septfois.cli.main, septfois.server.client as d; d.fingerprint(); d.paths(); "
         "print(' '.join(sorted(sys.modules)))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     loaded = set(done.stdout.split())
-    assert "septfois.daemon_client" in loaded
-    heavy = {"spacy", "regex", "langdetect", "textual", "tomllib", "septfois.config", "septfois.packs"}
-    heavy |= {"septfois.engine", "septfois.nlp", "septfois.model", "septfois.cli.check_cmd"}
+    assert "septfois.server.client" in loaded
+    heavy = {
+        "spacy",
+        "regex",
+        "langdetect",
+        "textual",
+        "tomllib",
+        "septfois.config",
+        "septfois.findings.packs",
+    }
+    heavy |= {"septfois.findings.engine", "septfois.analysis.nlp", "septfois.model", "septfois.cli.check_cmd"}
     assert not heavy & loaded

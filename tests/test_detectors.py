@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from septfois.analysis import Analysis, Entity
-from septfois.detectors import DETECTORS, iban_is_valid, luhn_is_valid
+from septfois.analysis.value import Analysis, Entity
+from septfois.findings.detectors import DETECTORS, iban_is_valid, luhn_is_valid
 
 
 def found(detector: str, text: str, *, entities: tuple[Entity, ...] = (), lang: str = "en") -> list[str]:

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 import regex
 
-from septfois.analysis import Analysis
+from septfois.analysis.nlp import pipeline
+from septfois.analysis.textmap import fold_text
+from septfois.analysis.value import Analysis
 from septfois.cli.formats import jsonl_line
-from septfois.detectors import names
-from septfois.engine import Checker
-from septfois.inputs import parse_batch_line
-from septfois.lexicon import Lexicon, _surface_pattern, _without_overlaps
-from septfois.nlp import pipeline
-from septfois.packs import builtin_pack_paths, load_pack
-from septfois.ruletypes.pattern import (
+from septfois.findings.detectors import names
+from septfois.findings.engine import Checker
+from septfois.findings.lexicon import Lexicon, _surface_pattern, _without_overlaps
+from septfois.findings.packs import builtin_pack_paths, load_pack
+from septfois.findings.ruletypes.pattern import (
     Starts,
     _matches,
     _matches_at,
@@ -29,7 +29,7 @@ from septfois.ruletypes.pattern import (
     match_starts,
     opening_assertions,
 )
-from septfois.textmap import fold_text
+from septfois.sources.inputs import parse_batch_line
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 DEV = CORPUS / "posts_dev.jsonl"
@@ -542,7 +542,7 @@ def test_a_number_of_batch_workers_that_is_not_a_number_is_refused(monkeypatch: 
 
 
 def test_normalising_a_plain_text_at_once_gives_what_normalising_each_cluster_gives() -> None:
-    from septfois.textmap import _normalise_by_cluster, normalise
+    from septfois.analysis.textmap import _normalise_by_cluster, normalise
 
     texts = [
         *corpus_texts(),
@@ -560,7 +560,7 @@ def test_normalising_a_plain_text_at_once_gives_what_normalising_each_cluster_gi
 
 
 def test_content_words_are_counted_as_a_pairwise_look_at_every_skipped_span_counts_them() -> None:
-    from septfois.ruletypes.metric import EMOJI, HASHTAG, LINK, MENTION, WORD, _content_words
+    from septfois.findings.ruletypes.metric import EMOJI, HASHTAG, LINK, MENTION, WORD, _content_words
 
     def pairwise(text: str) -> int:
         skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]

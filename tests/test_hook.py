@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO
-from septfois import hook
+from septfois.sources import gitindex as hook
 
 RISKY = "We guarantee a 20% return to every investor this year.\n"
 CLEAN = "Merci à toute l'équipe pour ce lancement de la nouvelle gamme.\n"

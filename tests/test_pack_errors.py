@@ -6,7 +6,7 @@ import pytest
 
 from conftest import DATA
 from septfois.errors import PackError
-from septfois.packs import builtin_pack_paths, load_pack
+from septfois.findings.packs import builtin_pack_paths, load_pack
 
 PACKS = DATA / "packs"
 

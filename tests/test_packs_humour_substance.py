@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from septfois.engine import Checker
+from septfois.findings.engine import Checker
+from septfois.findings.packs import builtin_pack_paths, load_pack
 from septfois.model import Level, Post
-from septfois.packs import builtin_pack_paths, load_pack
 
 
 def _levels(checker: Checker, post: Post, category: str) -> dict[str, Level]:

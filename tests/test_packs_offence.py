@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from septfois.engine import Checker
+from septfois.findings.engine import Checker
 from septfois.model import Level, Post
 
 

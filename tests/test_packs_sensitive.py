@@ -7,10 +7,10 @@ import json
 import pytest
 
 from conftest import CORPUS
-from septfois.engine import Checker
-from septfois.evaluate import Labelled, evaluate
+from septfois.findings.engine import Checker
+from septfois.findings.evaluate import Labelled, evaluate
+from septfois.findings.packs import builtin_pack_paths, load_pack
 from septfois.model import CATEGORIES, Level, Post
-from septfois.packs import builtin_pack_paths, load_pack
 
 SENSITIVE = tuple(category for category in CATEGORIES if category.startswith("sensitive:"))
 

@@ -1,4 +1,4 @@
-"""Tests for septfois.platforms: every platform's counting rule, its limits, and the fold."""
+"""Tests for septfois.findings.platforms: every platform's counting rule, its limits, and the fold."""
 
 from __future__ import annotations
 
@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 import regex
 
-from septfois.platforms import DEFAULT_SETTINGS, PLATFORMS, Check, Measure, count, fold_offset, measure
+from septfois.findings.platforms import (
+    DEFAULT_SETTINGS,
+    PLATFORMS,
+    Check,
+    Measure,
+    count,
+    fold_offset,
+    measure,
+)
 
 CORPUS = Path(__file__).parents[2] / "shared" / "corpus" / "posts_dev.jsonl"
 
@@ -512,7 +520,7 @@ def test_the_fold_shortcuts_give_what_walking_the_clusters_gives() -> None:
 
 
 def test_the_all_light_shortcut_of_x_agrees_with_the_weight_of_every_code_point() -> None:
-    from septfois.platforms import _X_ALL_LIGHT, _x_weight
+    from septfois.findings.platforms import _X_ALL_LIGHT, _x_weight
 
     for code in range(0x110000):
         char = chr(code)

@@ -9,10 +9,10 @@ import pytest
 
 from conftest import DATA
 from septfois.config import Config, QuietPeriod
-from septfois.engine import Checker
 from septfois.errors import InputError, SeptfoisError
+from septfois.findings.engine import Checker
 from septfois.model import Level, Post
-from septfois.postfile import parse_post_file, render_post_file
+from septfois.sources.postfile import parse_post_file, render_post_file
 
 POSTS = DATA / "posts"
 QUIET = POSTS / "quiet_period_before_results.toml"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from septfois.config import Config
-from septfois.engine import Checker
-from septfois.packs import builtin_pack_paths, load_pack
-from septfois.selftest import failures, run_examples
+from septfois.findings.engine import Checker
+from septfois.findings.packs import builtin_pack_paths, load_pack
+from septfois.findings.selftest import failures, run_examples
 
 PACKS = [load_pack(path) for path in builtin_pack_paths()]
 RULES = [rule for pack in PACKS for rule in pack.rules]

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from septfois.analysis import Analysis, Entity, Token
+from septfois.analysis.value import Analysis, Entity, Token
+from septfois.findings.ruletypes import RULE_TYPES, PatternTimeout, Subject
 from septfois.model import Post
-from septfois.ruletypes import RULE_TYPES, PatternTimeout, Subject
 from septfois.schema import Invalid
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import DATA
 from septfois.errors import InputError
-from septfois.schedule import parse_schedule, parse_schedule_time
+from septfois.sources.schedule import parse_schedule, parse_schedule_time
 
 POSTS = DATA / "posts"
 QUIET = POSTS / "quiet_period_before_results.toml"

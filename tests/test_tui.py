@@ -14,8 +14,8 @@ from textual.pilot import Pilot
 
 from conftest import DATA
 from septfois.config import Config
-from septfois.engine import Checker
-from septfois.postfile import parse_post_file
+from septfois.findings.engine import Checker
+from septfois.sources.postfile import parse_post_file
 from septfois.tui.app import CheckerReady, CheckFailed, ReportReady, SendResult, SeptfoisApp, create_app
 from septfois.tui.checking import CheckRequest
 from septfois.tui.drafts import DraftStore
@@ -532,6 +532,6 @@ def test_a_broken_draft_file_is_ignored_rather_than_fatal(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_message_exists_in_both_languages(lang: str) -> None:
-    from septfois.tui.i18n import MESSAGES
+    from septfois.i18n import MESSAGES
 
     assert set(MESSAGES[lang]) == set(MESSAGES["en"] if lang == "fr" else MESSAGES["fr"])

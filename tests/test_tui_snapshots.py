@@ -9,8 +9,8 @@ from textual.pilot import Pilot
 
 from conftest import DATA
 from septfois.config import Config
-from septfois.engine import Checker
-from septfois.packs import load_pack
+from septfois.findings.engine import Checker
+from septfois.findings.packs import load_pack
 from septfois.tui.app import SeptfoisApp, create_app
 
 SIZE = (120, 40)

@@ -10,8 +10,8 @@ from typing import Any
 
 from septfois import schema
 from septfois.errors import ConfigError
+from septfois.findings.packs import tomllib
 from septfois.model import ACCOUNTS, LANGUAGES, LEVEL_NAMES, UI_LANGS
-from septfois.packs import tomllib
 from septfois.tomlpos import key_line
 
 CONFIG_NAME = "septfois.toml"
@@ -123,7 +123,7 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
     """Validate a configuration table; unknown keys are errors."""
     table = schema.table(data, prefix)
     schema.only_keys(table, KEYS, prefix)
-    from septfois.platforms import DEFAULT_SETTINGS, PLATFORMS
+    from septfois.findings.platforms import DEFAULT_SETTINGS, PLATFORMS
 
     def key(name: str) -> schema.Path:
         return (*prefix, name)

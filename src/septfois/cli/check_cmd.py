@@ -19,10 +19,10 @@ from septfois.cli import main as cli
 from septfois.config import Config, load_config
 from septfois.errors import InputError
 from septfois.model import Level, Post, Report
-from septfois.postfile import LocatedPost
+from septfois.sources.postfile import LocatedPost
 
 if TYPE_CHECKING:  # the engine loads spaCy lazily; the type alone costs nothing
-    from septfois.engine import Checker
+    from septfois.findings.engine import Checker
 
 NAME = "check"
 # Posts of a JSON Lines batch checked together (and written out together).
@@ -31,7 +31,7 @@ BATCH_LINES = 64
 MAX_WORKERS = 4
 IN_FLIGHT = 8
 # Set by a process whose other threads never hold a lock a forked worker could need (the background
-# server: see `septfois.daemon.Server`); its batches may then use workers like a lone process.
+# server: see `septfois.server.server.Server`); its batches may then use workers like a lone process.
 other_threads_fork_safe = False
 
 
@@ -66,7 +66,7 @@ def configured(args: argparse.Namespace) -> Config:
 
 
 def make_checker(args: argparse.Namespace, config: Config) -> Checker:
-    from septfois.engine import Checker
+    from septfois.findings.engine import Checker
 
     return Checker(config, extra_packs=args.pack, disabled=args.disable)
 
@@ -138,9 +138,9 @@ def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[Loca
     Post files (.md, .txt) may carry front matter and schedules (.csv, .jsonl) hold one post a row;
     what they say about a post wins over the command line and configuration.
     """
-    from septfois.inputs import decode, read_bounded, read_path
-    from septfois.postfile import POST_SUFFIXES, located
-    from septfois.schedule import SCHEDULE_SUFFIXES, read_schedule_file
+    from septfois.sources.inputs import decode, read_bounded, read_path
+    from septfois.sources.postfile import POST_SUFFIXES, located
+    from septfois.sources.schedule import SCHEDULE_SUFFIXES, read_schedule_file
 
     if path == "-":
         text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
@@ -241,7 +241,7 @@ def run_batch(args: argparse.Namespace) -> int:
     more than one batch, batches go to worker processes forked once the models are loaded (in a cold
     process, after the first batch, checked here), and the output is the same, byte for byte.
     """
-    from septfois.inputs import InputError, decode_line, parse_batch_line
+    from septfois.sources.inputs import InputError, decode_line, parse_batch_line
 
     config = configured(args)
     checker = make_checker(args, config)

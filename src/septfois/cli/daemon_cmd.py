@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from septfois import daemon_client
 from septfois.cli import main as cli
+from septfois.server import client as daemon_client
 
 NAME = "daemon"
 

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         config = replace(config, send_countdown=max(0, args.countdown))
 
     def make_checker():
-        from septfois.engine import Checker
+        from septfois.findings.engine import Checker
 
         return Checker(config, extra_packs=args.pack, disabled=args.disable)
 

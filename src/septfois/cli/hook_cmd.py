@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 
-from septfois import hook
 from septfois.cli import check_cmd
 from septfois.cli import main as cli
 from septfois.errors import InputError
 from septfois.model import Report
+from septfois.sources import gitindex as hook
 
 NAME = "hook"
 
@@ -59,7 +59,7 @@ def run_uninstall(args: argparse.Namespace) -> int:
 
 def run_hook(args: argparse.Namespace) -> int:
     """Check what the commit will contain: the staged blobs, never the working tree."""
-    from septfois.postfile import located
+    from septfois.sources.postfile import located
 
     top = hook.top_level()
     paths = hook.staged_paths(args.files, args.exclude, cwd=top)

@@ -29,8 +29,8 @@ class _Parser(argparse.ArgumentParser):
 
 def add_check_options(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
     """Options shared by every command that checks posts."""
+    from septfois.findings.platforms import PLATFORMS
     from septfois.model import ACCOUNTS, LANGUAGES, LEVEL_NAMES, UI_LANGS
-    from septfois.platforms import PLATFORMS
 
     parser.add_argument("--lang", choices=LANGUAGES, help="language of the post (default: detected)")
     parser.add_argument(
@@ -143,7 +143,7 @@ def _default_command(modules: Sequence[ModuleType]) -> str | None:
 def guarded_main(argv: Sequence[str] | None = None) -> int:
     """main() with the exit codes promised for Ctrl-C (130) and internal errors (3).
 
-    Shared by entry() and the background process (septfois.daemon), so both say the same things.
+    Shared by entry() and the background process (septfois.server.server), so both say the same things.
     A BrokenPipeError is left to the caller: what it means depends on where stdout goes.
     """
     try:
@@ -170,7 +170,7 @@ def entry() -> None:
     fraction of the time it takes to load spaCy here; whenever it cannot, the command runs in-process.
     """
     argv = sys.argv[1:]
-    from septfois import daemon_client
+    from septfois.server import client as daemon_client
 
     if daemon_client.eligible(argv):
         code = daemon_client.run(argv)

@@ -52,7 +52,7 @@ def _pack_options(parser: argparse.ArgumentParser) -> None:
 
 def _packs(args: argparse.Namespace):
     from septfois.config import load_config
-    from septfois.engine import load_packs
+    from septfois.findings.engine import load_packs
 
     config = load_config(args.config)
     return config, load_packs(config, getattr(args, "pack", []))
@@ -96,9 +96,9 @@ def run_show(args: argparse.Namespace) -> int:
 
 def run_test(args: argparse.Namespace) -> int:
     from septfois.config import Config, load_config
-    from septfois.engine import load_packs, pack_files
-    from septfois.packs import load_pack
-    from septfois.selftest import ExampleFailure, run_examples
+    from septfois.findings.engine import load_packs, pack_files
+    from septfois.findings.packs import load_pack
+    from septfois.findings.selftest import ExampleFailure, run_examples
 
     if args.pack_paths:
         packs = [load_pack(path) for entry in args.pack_paths for path in pack_files(entry)]
@@ -117,8 +117,8 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_eval(args: argparse.Namespace) -> int:
     from septfois.cli.check_cmd import base_post, configured, make_checker
-    from septfois.evaluate import Labelled, evaluate
-    from septfois.inputs import decode_line, parse_batch_line
+    from septfois.findings.evaluate import Labelled, evaluate
+    from septfois.sources.inputs import decode_line, parse_batch_line
 
     config = configured(args)
     checker = make_checker(args, config)

@@ -21,10 +21,10 @@ from textual.timer import Timer
 from textual.widgets import Footer, Header, OptionList, Static, TextArea
 
 from septfois.config import Config
+from septfois.i18n import Messages
 from septfois.model import Finding, Post, Report
 from septfois.tui.checking import CheckRequest, CheckService
 from septfois.tui.drafts import DraftStore
-from septfois.tui.i18n import Messages
 from septfois.tui.keys import EDITOR_KEYS, bind
 from septfois.tui.screens import (
     HelpScreen,
@@ -37,7 +37,7 @@ from septfois.tui.screens import (
 from septfois.tui.widgets import FindingDetail, FindingsList, PostEditor, StatusBar, finding_detail
 
 if TYPE_CHECKING:
-    from septfois.engine import Checker
+    from septfois.findings.engine import Checker
 
 AUTOSAVE_DELAY = 0.5  # seconds of quiet typing before the draft is written
 STARTUP_GRACE = 0.05  # seconds given to the first screen before the checker starts loading
@@ -220,7 +220,7 @@ class SeptfoisApp(App[SendResult | None]):
                 return given
             if self._checker_factory is not None:
                 return self._checker_factory()
-            from septfois.engine import Checker
+            from septfois.findings.engine import Checker
 
             return Checker(self.config)
 
@@ -360,7 +360,7 @@ class SeptfoisApp(App[SendResult | None]):
         Counting X's weighted length takes tens of milliseconds on a long post, and the status bar is
         redrawn both on each keystroke and on each report: the second time comes from the memo.
         """
-        from septfois.platforms import fold_offset, measure
+        from septfois.findings.platforms import fold_offset, measure
 
         text = self.editor.text
         key = (text, self.kind, self.platforms)
@@ -383,7 +383,7 @@ class SeptfoisApp(App[SendResult | None]):
         self._refresh_marks()
 
     def _refresh_status(self) -> None:
-        from septfois.platforms import PLATFORMS
+        from septfois.findings.platforms import PLATFORMS
 
         m = self.messages
         status = Text()
@@ -621,7 +621,7 @@ class SeptfoisApp(App[SendResult | None]):
 
     def render_post_file(self, acknowledged: Mapping[str, str]) -> str:
         """The post file for the current text: the front matter it was opened with, updated by the toggles."""
-        from septfois.postfile import render_post_file
+        from septfois.sources.postfile import render_post_file
 
         meta = dict(self.meta)
         if self.platforms != tuple(self.config.platforms) or "platforms" in meta:
@@ -691,8 +691,8 @@ def create_app(
     config = config or Config()
     opened = Opened(text or "", None, path)
     if path is not None and path.exists():
-        from septfois.inputs import read_path
-        from septfois.postfile import parse_post_file
+        from septfois.sources.inputs import read_path
+        from septfois.sources.postfile import parse_post_file
 
         parsed = parse_post_file(read_path(path), str(path))
         opened = Opened(parsed.text, dict(parsed.meta), path)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from septfois.model import Post, Report
 
 if TYPE_CHECKING:
-    from septfois.engine import Checker
+    from septfois.findings.engine import Checker
 
 
 @dataclass(frozen=True)

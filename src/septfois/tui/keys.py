@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from textual.binding import BindingsMap
 
-from septfois.tui.i18n import Messages
+from septfois.i18n import Messages
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 
+from septfois.i18n import Messages
 from septfois.model import Finding, Level
-from septfois.tui.i18n import Messages
 from septfois.tui.keys import EDITOR_KEYS, GATE_KEYS, Key, bind
 from septfois.tui.widgets import LEVEL_COLOURS, LEVEL_ICONS, finding_detail
 
@@ -326,7 +326,7 @@ class PlatformsScreen(ModalScreen[tuple[str, ...] | None]):
         self.chosen = tuple(chosen)
 
     def compose(self) -> ComposeResult:
-        from septfois.platforms import PLATFORMS
+        from septfois.findings.platforms import PLATFORMS
 
         with Vertical(id="platforms"):
             yield Static(Text(self.messages("platforms.title"), style="bold"))
@@ -338,7 +338,7 @@ class PlatformsScreen(ModalScreen[tuple[str, ...] | None]):
 
     @on(Button.Pressed, "#platforms-done")
     def action_done(self) -> None:
-        from septfois.platforms import PLATFORMS
+        from septfois.findings.platforms import PLATFORMS
 
         selected = set(self.query_one("#platforms-list", SelectionList).selected)
         self.dismiss(tuple(name for name in PLATFORMS if name in selected))

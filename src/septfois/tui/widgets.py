@@ -10,8 +10,8 @@ from rich.text import Text
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from septfois.i18n import Messages
 from septfois.model import Finding, Level
-from septfois.tui.i18n import Messages
 
 LEVEL_ICONS = {Level.ERROR: "✖", Level.WARNING: "▲", Level.INFO: "●"}
 LEVEL_COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "cyan"}

@@ -12,9 +12,9 @@ from typing import Any
 import regex
 
 from septfois import schema
-from septfois.analysis import Analysis
-from septfois.ruletypes.base import Detect, Hit, Subject, drop_excepted, exceptions
-from septfois.textmap import MappedText
+from septfois.analysis.textmap import MappedText
+from septfois.analysis.value import Analysis
+from septfois.findings.ruletypes.base import Detect, Hit, Subject, drop_excepted, exceptions
 
 try:  # the standard library's parser, used only to read what a pattern must start with
     from re import _parser as sre_parse  # type: ignore[attr-defined]

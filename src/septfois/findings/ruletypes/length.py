@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from septfois import platforms, schema
-from septfois.ruletypes.base import Detect, Hit, Subject, lexicon
-from septfois.ruletypes.metric import LINK
+from septfois import schema
+from septfois.findings import platforms
+from septfois.findings.ruletypes.base import Detect, Hit, Subject, lexicon
+from septfois.findings.ruletypes.metric import LINK
 
 
 class LengthType:

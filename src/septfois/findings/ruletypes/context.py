@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from septfois import schema
-from septfois.ruletypes.base import Detect, Hit, Subject
+from septfois.findings.ruletypes.base import Detect, Hit, Subject
 
 
 class ContextType:

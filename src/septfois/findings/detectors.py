@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import regex
 
-from septfois.analysis import Analysis, Span
-from septfois.nlp import first_names, opens_sentence
-from septfois.textmap import fold_text
+from septfois.analysis.nlp import first_names, opens_sentence
+from septfois.analysis.textmap import fold_text
+from septfois.analysis.value import Analysis, Span
 
 
 def _words(text: str) -> frozenset[str]:

@@ -6,9 +6,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from septfois.config import Config
-from septfois.engine import Checker, run_rules
-from septfois.packs import Example, Pack, Rule
-from septfois.ruletypes import Subject
+from septfois.findings.engine import Checker, run_rules
+from septfois.findings.packs import Example, Pack, Rule
+from septfois.findings.ruletypes import Subject
 
 
 @dataclass(frozen=True)

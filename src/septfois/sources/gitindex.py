@@ -143,8 +143,8 @@ def staged_paths(
 
 def read_staged(path: str, cwd: Path | None = None) -> StagedFile:
     """The staged content of `path` (`git show :path`), decoded as the check command decodes files."""
-    from septfois.inputs import MAX_POST_BYTES, decode
-    from septfois.schedule import MAX_SCHEDULE_BYTES, SCHEDULE_SUFFIXES
+    from septfois.sources.inputs import MAX_POST_BYTES, decode
+    from septfois.sources.schedule import MAX_SCHEDULE_BYTES, SCHEDULE_SUFFIXES
 
     limit = MAX_SCHEDULE_BYTES if path.lower().endswith(SCHEDULE_SUFFIXES) else MAX_POST_BYTES
     return StagedFile(path, decode(git("show", f":{path}", cwd=cwd), path, limit=limit))

@@ -95,7 +95,7 @@ def parse_batch_line(
     if lang is not None and lang not in LANGUAGES:
         raise InputError(f"{where}: `lang` must be one of {', '.join(LANGUAGES)} (got {lang!r})")
     platforms = data.get("platforms", [data["platform"]] if "platform" in data else list(base.platforms))
-    from septfois.platforms import PLATFORMS
+    from septfois.findings.platforms import PLATFORMS
 
     if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
         raise InputError(

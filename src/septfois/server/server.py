@@ -19,7 +19,7 @@ import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from septfois import daemon_client as wire
+from septfois.server import client as wire
 
 # How long a new server waits for the previous one (same installation) to let go of the lock.
 LOCK_WAIT_SECONDS = 20.0
@@ -253,7 +253,7 @@ class Server:
 
     def warm_up(self) -> None:
         """Load what every check needs, one step at a time, letting waiting clients go first."""
-        from septfois import nlp
+        from septfois.analysis import nlp
 
         begin = time.monotonic()
         steps: list[tuple[str, Callable[[], object]]] = [
@@ -444,7 +444,7 @@ def idle_seconds() -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m septfois.daemon", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m septfois.server.server", description=__doc__)
     parser.add_argument("--socket", required=True, help="path of the Unix socket to listen on")
     parser.add_argument("--lock", required=True, help="lock file held while this server lives")
     args = parser.parse_args(argv)

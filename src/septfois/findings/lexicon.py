@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from septfois.analysis import Analysis
-from septfois.textmap import fold_text
+from septfois.analysis.textmap import fold_text
+from septfois.analysis.value import Analysis
 
 _WORDLIKE = re.compile(r"^[\w' -]+\*?$")
 # Elided French words the tokenizer splits off ("l'", "qu'", "jusqu'").

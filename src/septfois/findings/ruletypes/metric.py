@@ -9,8 +9,8 @@ from typing import Any
 import regex
 
 from septfois import schema
-from septfois.analysis import Analysis
-from septfois.ruletypes.base import Detect, Hit, Subject
+from septfois.analysis.value import Analysis
+from septfois.findings.ruletypes.base import Detect, Hit, Subject
 
 HASHTAG = regex.compile(r"(?<![\w&])#\w+")
 MENTION = regex.compile(r"(?<![\w])@\w+(?:@[\w.-]+\w)?")

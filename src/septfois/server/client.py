@@ -213,7 +213,7 @@ def spawn(where: Paths) -> object:
     log = os.open(where.log, flags, 0o600)
     try:
         return subprocess.Popen(
-            [sys.executable, "-m", "septfois.daemon", "--socket", where.socket, "--lock", where.lock],
+            [sys.executable, "-m", "septfois.server.server", "--socket", where.socket, "--lock", where.lock],
             cwd=where.folder,
             stdin=subprocess.DEVNULL,
             stdout=log,

@@ -11,7 +11,7 @@ from types import MappingProxyType
 
 import regex
 
-from septfois.textmap import GRAPHEME, one_code_point_per_cluster
+from septfois.analysis.textmap import GRAPHEME, one_code_point_per_cluster
 
 __all__ = [
     "DEFAULT_SETTINGS",

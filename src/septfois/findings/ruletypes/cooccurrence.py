@@ -6,7 +6,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from septfois import schema
-from septfois.ruletypes.base import TEXT_KEYS, Detect, Hit, Subject, drop_excepted, exceptions, lexicon
+from septfois.findings.ruletypes.base import (
+    TEXT_KEYS,
+    Detect,
+    Hit,
+    Subject,
+    drop_excepted,
+    exceptions,
+    lexicon,
+)
 
 
 class CooccurrenceType:

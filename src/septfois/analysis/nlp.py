@@ -11,8 +11,8 @@ from typing import Any
 
 import regex
 
-from septfois.analysis import Analysis, Deferred, Entity, Span, Token
-from septfois.textmap import MappedText, normalise
+from septfois.analysis.textmap import MappedText, normalise
+from septfois.analysis.value import Analysis, Deferred, Entity, Span, Token
 
 # Below this many letters langdetect guesses ("Merci !" comes out Italian): use the default.
 MIN_LETTERS_TO_DETECT = 20
@@ -152,7 +152,7 @@ _UPPER = regex.compile(r"\p{Lu}")
 def may_name_someone(text: str) -> bool:
     """Whether a person tag of the NER could change what the detectors find in `text`.
 
-    `septfois.detectors.names` uses a tag only for a capitalised name word that does not open a
+    `septfois.findings.detectors.names` uses a tag only for a capitalised name word that does not open a
     sentence (there an honorific or a known first name decides, or nothing does); a text without such
     a word can skip the NER. Both use `opens_sentence`.
     """

@@ -1,4 +1,4 @@
-"""The `detector` rule type: personal data found by a named detector (see septfois.detectors)."""
+"""The `detector` rule type: personal data found by a named detector (see septfois.findings.detectors)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from septfois import schema
-from septfois.detectors import DETECTORS
-from septfois.ruletypes.base import Detect, Hit, Subject, drop_excepted, exceptions
+from septfois.findings.detectors import DETECTORS
+from septfois.findings.ruletypes.base import Detect, Hit, Subject, drop_excepted, exceptions
 
 
 class DetectorType:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from septfois.config import Config, QuietPeriod
 from septfois.errors import InputError, SeptfoisError
-from septfois.inputs import read_path
 from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Finding, Level, Post
-from septfois.postfile import iso_datetime, parse_datetime
+from septfois.sources.inputs import read_path
+from septfois.sources.postfile import iso_datetime, parse_datetime
 
 # A schedule holds many posts (Hootsuite imports up to 350 a file); this is far beyond any real one.
 MAX_SCHEDULE_BYTES = 20_000_000
@@ -64,7 +64,7 @@ def parse_schedule(content: str, name: str, base: Post | None = None) -> list[Sc
 
 def parse_jsonl(content: str, name: str, base: Post) -> list[ScheduledPost]:
     """One JSON object a line, as `check --jsonl` reads them, plus an optional `publish_at`."""
-    from septfois.inputs import parse_batch_line
+    from septfois.sources.inputs import parse_batch_line
 
     posts: list[ScheduledPost] = []
     for number, line in enumerate(content.splitlines(), start=1):
@@ -159,7 +159,7 @@ def _row_post(row: Sequence[str], columns: dict[str, int | None], where: str, ba
             publish_at = parse_schedule_time(cell("date"))
         except ValueError as error:
             raise InputError(f"{where}: date: {error}") from None
-    from septfois.platforms import PLATFORMS
+    from septfois.findings.platforms import PLATFORMS
 
     platforms = tuple(p.lower() for p in re.split(r"[\s,;|]+", cell("platforms")) if p) or base.platforms
     unknown = [p for p in platforms if p not in PLATFORMS]

@@ -115,7 +115,7 @@ class LocatedPost:
 
 def located(content: str, name: str, base: Post | None = None) -> list[LocatedPost]:
     """The posts a file holds: one for a post file, one per row or line for a .csv or .jsonl schedule."""
-    from septfois.schedule import SCHEDULE_SUFFIXES, parse_schedule
+    from septfois.sources.schedule import SCHEDULE_SUFFIXES, parse_schedule
 
     if name.lower().endswith(SCHEDULE_SUFFIXES):
         return [LocatedPost(item.source, item.post) for item in parse_schedule(content, name, base)]
@@ -147,7 +147,7 @@ def _post(text: str, meta: Mapping[str, Any], name: str, source: str, base: Post
     unknown = [key for key in meta if key not in KEYS]
     if unknown:
         raise fail(unknown[0], f"unknown front matter key (expected: {', '.join(KEYS)})")
-    from septfois.platforms import PLATFORMS
+    from septfois.findings.platforms import PLATFORMS
 
     platforms = meta.get("platforms", list(base.platforms))
     if isinstance(platforms, str):

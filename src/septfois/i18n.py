@@ -1,4 +1,4 @@
-"""Every word the terminal UI shows, in French and English, looked up by key."""
+"""Every interface word septfois shows (editor, command line), in French and English, looked up by key."""
 
 from __future__ import annotations
 

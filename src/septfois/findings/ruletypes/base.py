@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from septfois import platforms, schema
-from septfois.analysis import Analysis
-from septfois.lexicon import Lexicon, overlaps
+from septfois import schema
+from septfois.analysis.value import Analysis
+from septfois.findings import platforms
+from septfois.findings.lexicon import Lexicon, overlaps
 from septfois.model import Post
 
 

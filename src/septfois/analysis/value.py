@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Generic, TypeVar, overload
 
-from septfois.textmap import MappedText, fold, fold_text, normalise
+from septfois.analysis.textmap import MappedText, fold, fold_text, normalise
 
 _WORD_RUN = re.compile(r"\w+")
 T = TypeVar("T")
@@ -81,7 +81,7 @@ class Analysis:
 
     The pipeline gives `sentences` and `entities` as Deferred values: the parser and the NER run only
     for a post whose rules ask for them. It fills `entities` only where the detectors can use them (a
-    capitalised word off a sentence start: see `septfois.nlp.may_name_someone`)."""
+    capitalised word off a sentence start: see `septfois.analysis.nlp.may_name_someone`)."""
 
     text: str
     lang: str

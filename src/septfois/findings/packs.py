@@ -14,9 +14,9 @@ from typing import Any
 
 from septfois import schema
 from septfois.errors import PackError
-from septfois.lexicon import Lexicon
+from septfois.findings.lexicon import Lexicon
+from septfois.findings.ruletypes import RULE_TYPES, Detect
 from septfois.model import ACCOUNTS, CATEGORIES, KINDS, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
-from septfois.ruletypes import RULE_TYPES, Detect
 from septfois.tomlpos import key_line
 
 if sys.version_info >= (3, 11):
@@ -275,7 +275,7 @@ def _texts(
 def _when(value: Any, path: schema.Path) -> When:
     table = schema.table(value, path)
     schema.only_keys(table, WHEN_KEYS, path)
-    from septfois.platforms import PLATFORMS
+    from septfois.findings.platforms import PLATFORMS
 
     return When(
         kind=schema.choice(table["kind"], KINDS, (*path, "kind")) if "kind" in table else None,
@@ -299,7 +299,7 @@ def _example(item: Any, path: schema.Path) -> Example:
         return Example(Post(text=item), None)
     table = schema.table(item, path)
     schema.only_keys(table, EXAMPLE_KEYS, path)
-    from septfois.platforms import PLATFORMS
+    from septfois.findings.platforms import PLATFORMS
 
     post = Post(
         text=schema.string(schema.required(table, "text", path), (*path, "text")),

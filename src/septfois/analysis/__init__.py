@@ -1,0 +1,1 @@
+"""From text to the plain Analysis value: normalising, language, the spaCy pipeline."""

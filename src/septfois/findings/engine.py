@@ -1,0 +1,209 @@
+"""The one `check()` every interface calls: rules applied to an analysed post, giving a Report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+from septfois.analysis import nlp
+from septfois.analysis.textmap import line_column
+from septfois.analysis.value import Analysis
+from septfois.config import Config, user_packs_dir
+from septfois.errors import SeptfoisError
+from septfois.findings.packs import Pack, Rule, builtin_pack_paths, load_pack
+from septfois.findings.ruletypes import PatternTimeout, Subject
+from septfois.model import Finding, Level, PlatformCount, Post, Report
+from septfois.sources import schedule
+
+
+def pack_files(folder_or_file: Path) -> list[Path]:
+    """A pack path given by a user: one .toml file, or every .toml file in a folder."""
+    if folder_or_file.is_dir():
+        return sorted(folder_or_file.glob("*.toml"))
+    return [folder_or_file]
+
+
+def load_packs(config: Config, extra: Sequence[Path] = ()) -> list[Pack]:
+    """Built-in packs, then the user's, then the project's, then those named on the command line."""
+    paths: list[tuple[Path, str]] = [(path, f"rules/{path.name}") for path in builtin_pack_paths()]
+    user = user_packs_dir()
+    if user.is_dir():
+        paths.extend((path, str(path)) for path in pack_files(user))
+    for entry in (*config.pack_paths, *extra):
+        if not entry.exists():
+            raise SeptfoisError(f"{entry}: pack path does not exist")
+        paths.extend((path, str(path)) for path in pack_files(entry))
+    return [load_pack(path, display=display) for path, display in paths]
+
+
+class Checker:
+    """Packs loaded and configured once; `check()` then runs them on any number of posts."""
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        packs: Sequence[Pack] | None = None,
+        extra_packs: Sequence[Path] = (),
+        disabled: Iterable[str] = (),
+    ) -> None:
+        self.config = config or Config()
+        self.packs = list(packs) if packs is not None else load_packs(self.config, extra_packs)
+        known = {rule.id for pack in self.packs for rule in pack.rules}
+        off = set(disabled)
+        for rule_id in [*off, *self.config.rules]:
+            if rule_id not in known:
+                raise SeptfoisError(f"unknown rule {rule_id!r} (see `septfois rules list`)")
+        self.rules: list[Rule] = []
+        for pack in self.packs:
+            if not self.config.packs.get(pack.id, True):
+                continue
+            for rule in pack.rules:
+                setting = self.config.rules.get(rule.id)
+                if rule.id in off or setting == "off":
+                    continue
+                self.rules.append(replace(rule, level=Level.parse(setting)) if setting else rule)
+        self.quiet_windows = schedule.quiet_windows(self.config)
+
+    def load_models(self) -> None:
+        """Load the language pipeline of every configured language now rather than at first use."""
+        for lang in self.config.languages:
+            nlp.pipeline(lang)
+
+    def models_loaded(self) -> bool:
+        """Whether every configured language's pipeline is in memory already (a warm process)."""
+        return all(nlp.is_loaded(lang) for lang in self.config.languages)
+
+    def analyse(self, post: Post) -> Analysis:
+        return self.analyse_many([post])[0]
+
+    def analyse_many(self, posts: Sequence[Post]) -> list[Analysis]:
+        return nlp.analyse_many(
+            [(post.text, post.lang) for post in posts],
+            languages=self.config.languages,
+            default=self.config.default_language,
+        )
+
+    def contextualise(self, post: Post) -> Post:
+        """Fill what the post leaves open from the configuration (platforms, pseudonym)."""
+        if not post.platforms and self.config.platforms:
+            post = replace(post, platforms=self.config.platforms)
+        if self.config.pseudonym and not post.pseudonym:
+            post = replace(post, pseudonym=True)
+        return post
+
+    def check(
+        self, post: Post, *, source: str = "-", ui_lang: str | None = None, now: datetime | None = None
+    ) -> Report:
+        """Every finding of the active rules on `post`, in text order; `now` (default: the clock) is
+        what a scheduled post's date is compared with."""
+        return self.check_many([post], sources=[source], ui_lang=ui_lang, now=now)[0]
+
+    def check_many(
+        self,
+        posts: Sequence[Post],
+        *,
+        sources: Sequence[str] | None = None,
+        ui_lang: str | None = None,
+        now: datetime | None = None,
+    ) -> list[Report]:
+        """`check()` for several posts, in order, with the language models run over them in batches:
+        each report is the same as `check()` gives for that post alone."""
+        names = list(sources) if sources is not None else ["-"] * len(posts)
+        if len(names) != len(posts):
+            raise ValueError("check_many: one source per post")
+        posts = [self.contextualise(post) for post in posts]
+        analyses = self.analyse_many(posts)
+        return [
+            self._report(post, analysis, source, ui_lang, now)
+            for post, analysis, source in zip(posts, analyses, names, strict=True)
+        ]
+
+    def _report(
+        self, post: Post, analysis: Analysis, source: str, ui_lang: str | None, now: datetime | None
+    ) -> Report:
+        lang = ui_lang or self.config.ui_language
+        subject = Subject(analysis, post, self.config.platform_settings)
+        findings, notes = run_rules(self.rules, subject, lang)
+        # When the post goes out changes how risky it is: a past date, a quiet period before results.
+        findings = schedule.timing_findings(findings, post, self.quiet_windows, lang, now)
+        # The author accepted these rules for this post, with a reason kept in its front matter.
+        findings = [finding for finding in findings if finding.rule not in post.acknowledged]
+        counts = {
+            name: PlatformCount(subject.measure(name).length, subject.measure(name).limit)
+            for name in post.platforms
+        }
+        return Report(source, analysis.lang, analysis.analyser, tuple(findings), counts, tuple(notes))
+
+
+def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[list[Finding], list[str]]:
+    """Apply rules to one analysed post; a pattern that runs too long is skipped with a note."""
+    analysis, post = subject.analysis, subject.post
+    findings: dict[tuple[str, int, int], Finding] = {}
+    notes: list[str] = []
+    if not analysis.text.strip():
+        return [], notes  # nothing written yet: nothing to warn about (an editor starts empty)
+    for rule in rules:
+        if not rule.applies_to(post, analysis.langs):
+            continue
+        if rule.unless is not None and rule.unless.contains(analysis):
+            continue
+        try:
+            hits = list(rule.detect(subject))
+        except PatternTimeout:
+            notes.append(f"{rule.id}: pattern took too long on this text and was skipped")
+            continue
+        for hit in hits:
+            key = (rule.id, hit.start, hit.end)
+            if key not in findings:
+                findings[key] = make_finding(
+                    rule, hit.start, hit.end, hit.values, hit.replacement, analysis.text, ui_lang
+                )
+    ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
+    return ordered, notes
+
+
+def make_finding(
+    rule: Rule,
+    start: int,
+    end: int,
+    values: Mapping[str, object],
+    replacement: str | None,
+    text: str,
+    ui_lang: str,
+) -> Finding:
+    match = text[start:end]
+    fields = {"match": match, **values}
+    line, column = line_column(text, start)
+    return Finding(
+        rule=rule.id,
+        category=rule.category,
+        level=rule.level,
+        message=rule.message[ui_lang].format(**fields),
+        why=rule.why[ui_lang],
+        suggestion=rule.suggestion[ui_lang],
+        start=start,
+        end=end,
+        line=line,
+        column=column,
+        match=match,
+        source=rule.source,
+        replacement=replacement,
+    )
+
+
+_default: Checker | None = None
+
+
+def check(post: Post | str, *, config: Config | None = None, source: str = "-") -> Report:
+    """Check one post with the built-in packs (and `config`, when given): the simplest entry point."""
+    global _default
+    if isinstance(post, str):
+        post = Post(text=post)
+    if config is not None:
+        return Checker(config).check(post, source=source)
+    if _default is None:
+        _default = Checker()
+    return _default.check(post, source=source)

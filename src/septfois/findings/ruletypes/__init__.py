@@ -1,0 +1,27 @@
+"""The fixed set of rule types a pack can name, by name."""
+
+from __future__ import annotations
+
+from septfois.findings.ruletypes.base import Detect, Hit, RuleType, Subject
+from septfois.findings.ruletypes.context import ContextType
+from septfois.findings.ruletypes.cooccurrence import CooccurrenceType
+from septfois.findings.ruletypes.detector import DetectorType
+from septfois.findings.ruletypes.length import LengthType
+from septfois.findings.ruletypes.lexicon import LexiconType
+from septfois.findings.ruletypes.metric import MetricType
+from septfois.findings.ruletypes.pattern import PatternTimeout, PatternType
+
+RULE_TYPES: dict[str, RuleType] = {
+    rule_type.name: rule_type
+    for rule_type in (
+        LexiconType(),
+        PatternType(),
+        CooccurrenceType(),
+        DetectorType(),
+        MetricType(),
+        LengthType(),
+        ContextType(),
+    )
+}
+
+__all__ = ["RULE_TYPES", "Detect", "Hit", "PatternTimeout", "RuleType", "Subject"]
