@@ -75,3 +75,28 @@ def test_a_mixed_french_and_english_post_gets_rules_of_both(checker: Checker) ->
     text = "Super fiers de notre nouvelle équipe à Lyon, just kidding about the coffee lol"
     report = checker.check(Post(text=text))
     assert "humour" in {f.category for f in report.findings}
+
+
+def test_short_english_posts_are_english_by_their_words() -> None:
+    for text in (
+        "@jdupont you are an idiot",
+        "What a bunch of clowns 🤡",
+        "Hello",
+        "RT if you agree 🔁 Like if you don't",
+    ):
+        assert detect_languages(text, LANGS, "fr") == ("en",), text
+
+
+def test_short_english_sentences_langdetect_reads_as_french_are_english() -> None:
+    assert detect_languages("I hate women.", LANGS, "fr") == ("en",)
+    assert detect_languages("Je déteste les femmes.", LANGS, "en") == ("fr",)
+
+
+def test_hashtags_and_emoji_alone_get_the_default_language_without_a_guess() -> None:
+    assert detect_languages("#PrayForMaui 🙏🌺 #Maui #StaySafe", LANGS, "fr") == ("fr",)
+    assert detect_languages("#PrayForMaui 🙏🌺 #Maui #StaySafe", LANGS, "en") == ("en",)
+
+
+def test_a_bilingual_post_names_both_languages_the_main_one_first() -> None:
+    text = "Our first store opens in Paris, rue de la Paix. Venez nombreux, on vous attend avec le sourire !"
+    assert detect_languages(text, LANGS, "en") == ("fr", "en")

@@ -16,6 +16,9 @@ from septfois.analysis.value import Analysis, Deferred, Entity, Span, Token
 
 # Below this many letters langdetect guesses ("Merci !" comes out Italian): use the default.
 MIN_LETTERS_TO_DETECT = 20
+# ...or this many words of prose with at least this many letters.
+MIN_WORDS_TO_DETECT = 3
+MIN_LETTERS_IN_WORDS = 10
 # A second language must be this probable before rules written for it also apply.
 SECOND_LANGUAGE_SHARE = 0.2
 _HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "m.", "mme", "mlle", "monsieur", "madame"}
@@ -37,24 +40,110 @@ def _detector_factory(languages: tuple[str, ...]) -> Any:
     return factory
 
 
+# What tells nothing about a post's language: links, e-mails, @handles and #hashtags (names, not prose).
+_NOT_PROSE = regex.compile(r"https?://\S+|www\.\S+|\S+@\S+|[@#][\w.-]*")
+# A word, with the apostrophe that may join a French clitic or an English contraction to it.
+_WORD = regex.compile(r"\p{L}+(?:['’]\p{L}+)*")
+# French elides before the apostrophe (l'équipe, qu'il); English contracts after it (it's, don't).
+_FRENCH_ELISIONS = frozenset(
+    ["c", "d", "j", "l", "m", "n", "s", "t", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu", "aujourd"]
+)
+_ENGLISH_CONTRACTIONS = frozenset(["s", "t", "re", "ll", "ve", "m", "d"])
+# One language's word evidence must reach this many times the other's to decide on its own.
+DECISIVE_RATIO = 2
+
+
+@lru_cache(maxsize=1)
+def function_words() -> dict[str, frozenset[str]]:
+    """Per language, the short words that only it uses (data/function_words.txt), accent-folded."""
+    from septfois.analysis.textmap import fold_text
+
+    data = resources.files("septfois").joinpath("data/function_words.txt").read_text(encoding="utf-8")
+    words: dict[str, set[str]] = {}
+    current: set[str] = set()
+    for line in data.splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        if line.startswith("["):
+            current = words.setdefault(line.strip("[] \n"), set())
+            continue
+        current.update(fold_text(word) for word in line.split())
+    return {lang: frozenset(found) for lang, found in words.items()}
+
+
+def word_evidence(text: str, languages: Sequence[str]) -> dict[str, int]:
+    """How many words of `text` only each language uses (function words, elisions, contractions)."""
+    from septfois.analysis.textmap import fold_text
+
+    lists = function_words()
+    counts = dict.fromkeys(languages, 0)
+    for match in _WORD.finditer(_NOT_PROSE.sub(" ", text)):
+        parts = regex.split(r"['’]", fold_text(match.group()))
+        if len(parts) > 1 and "fr" in counts and parts[0] in _FRENCH_ELISIONS:
+            counts["fr"] += 1
+            parts = parts[1:]
+        elif len(parts) > 1 and "en" in counts and parts[-1] in _ENGLISH_CONTRACTIONS:
+            counts["en"] += 1
+            parts = parts[:-1]
+        for part in parts:
+            for lang in counts:
+                if part in lists.get(lang, ()):
+                    counts[lang] += 1
+    return counts
+
+
 def detect_languages(text: str, languages: Sequence[str], default: str) -> tuple[str, ...]:
-    """The languages of `text` among `languages`, most probable first; `(default,)` when unsure."""
+    """The languages of `text` among `languages`, most probable first; `(default,)` when unsure.
+
+    Short posts are where statistical detectors fail ("I hate women." reads as French to langdetect),
+    so the words only one language uses decide first; langdetect, restricted to the configured
+    languages and seeded, settles what they leave open on texts long enough for it, and says whether
+    a second language is present.
+    """
     if len(languages) == 1:
         return (languages[0],)
-    letters = sum(ch.isalpha() for ch in text)
-    if letters < MIN_LETTERS_TO_DETECT:
-        return (default,)
+    evidence = word_evidence(text, languages)
+    ranked_words = sorted(languages, key=lambda lang: -evidence[lang])
+    first, second = ranked_words[0], ranked_words[1]
+    decided = evidence[first] > 0 and evidence[first] >= DECISIVE_RATIO * evidence[second]
+    prose = _NOT_PROSE.sub(" ", text)
+    letters = sum(ch.isalpha() for ch in prose)
+    words = len(_WORD.findall(prose))
+    # langdetect guesses on a couple of words ("Merci !" comes out Italian); three words of prose with
+    # no tell-tale word between them are still worth its opinion.
+    enough = letters >= MIN_LETTERS_TO_DETECT or (
+        words >= MIN_WORDS_TO_DETECT and letters >= MIN_LETTERS_IN_WORDS
+    )
+    probabilities = _langdetect(prose, languages) if enough else {}
+    if decided:
+        # A second language counts where its own words are there too (a quoted sentence, a bilingual
+        # post): two of them, or one that langdetect backs; never a statistical guess alone.
+        others = [
+            lang
+            for lang in ranked_words[1:]
+            if evidence[lang] >= 2
+            or (evidence[lang] and probabilities.get(lang, 0.0) >= SECOND_LANGUAGE_SHARE)
+        ]
+        return (first, *others)
+    ranked = sorted(probabilities, key=lambda lang: -probabilities[lang])
+    found = [lang for lang in ranked if probabilities[lang] >= SECOND_LANGUAGE_SHARE]
+    if found and evidence[first] > evidence[found[0]]:
+        # The words lean one way without deciding: they outrank the statistics on which comes first.
+        found = [first, *(lang for lang in found if lang != first)]
+    return tuple(found) or (default,)
+
+
+def _langdetect(text: str, languages: Sequence[str]) -> dict[str, float]:
+    """langdetect's probabilities for `text` among `languages` (empty when it cannot tell)."""
     from langdetect.lang_detect_exception import LangDetectException
 
     with _lock:  # langdetect's seeded random generator is shared state
         detector = _detector_factory(tuple(sorted(languages))).create()
         detector.append(text)
         try:
-            ranked = detector.get_probabilities()
+            return {item.lang: item.prob for item in detector.get_probabilities()}
         except LangDetectException:
-            return (default,)
-    found = [item.lang for item in ranked if item.prob >= SECOND_LANGUAGE_SHARE]
-    return tuple(found) or (default,)
+            return {}
 
 
 @lru_cache(maxsize=1)
