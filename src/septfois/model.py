@@ -83,6 +83,8 @@ class Finding:
     match: str
     source: str | None = None
     replacement: str | None = None
+    # Rules of the same category that flagged the same words, folded into this finding.
+    also: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -102,6 +104,8 @@ class Finding:
             data["source"] = self.source
         if self.replacement is not None:
             data["replacement"] = self.replacement
+        if self.also:
+            data["also"] = list(self.also)
         return data
 
 

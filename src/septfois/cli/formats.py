@@ -38,8 +38,14 @@ def jsonl_line(ident: object, report: Report) -> str:
 
 _COLOURS = {Level.INFO: "\x1b[36m", Level.WARNING: "\x1b[33m", Level.ERROR: "\x1b[31;1m"}
 _LABELS = {
-    "en": {"why": "why", "instead": "instead", "none": "no findings", "analysis": "analysis"},
-    "fr": {"why": "pourquoi", "instead": "plutôt", "none": "rien à signaler", "analysis": "analyse"},
+    "en": {"why": "why", "instead": "instead", "also": "also", "none": "no findings", "analysis": "analysis"},
+    "fr": {
+        "why": "pourquoi",
+        "instead": "plutôt",
+        "also": "aussi",
+        "none": "rien à signaler",
+        "analysis": "analyse",
+    },
 }
 
 
@@ -58,6 +64,8 @@ def text(reports: Sequence[Report], *, colour: bool = False, ui_lang: str = "en"
             )
             lines.append(f"    {words['why']}: {finding.why}")
             lines.append(f"    {words['instead']}: {finding.suggestion}")
+            if finding.also:
+                lines.append(f"    {words['also']}: {', '.join(finding.also)}")
         counts = ", ".join(f"{name} {c.length}/{c.limit}" for name, c in report.platforms.items())
         verdict = (
             f"{report.verdict} ({len(report.findings)} findings;" if report.findings else f"{words['none']} ("

@@ -131,6 +131,7 @@ class Checker:
         findings = schedule.timing_findings(findings, post, self.quiet_windows, lang, now)
         # The author accepted these rules for this post, with a reason kept in its front matter.
         findings = [finding for finding in findings if finding.rule not in post.acknowledged]
+        findings = one_per_thing_said(findings, analysis.text)
         counts = {
             name: PlatformCount(subject.measure(name).length, subject.measure(name).limit)
             for name in post.platforms
@@ -163,6 +164,42 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
                 )
     ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
     return ordered, notes
+
+
+def one_per_thing_said(findings: Sequence[Finding], text: str) -> list[Finding]:
+    """Findings of one category on the same words (overlapping, or next to each other with only spaces
+    between: "😂😂") become one, over all those words: the highest level (then the widest span) speaks
+    and names the rules it stands for. "lol" in a brand post about layoffs is one humour finding."""
+    kept: list[Finding] = []
+    by_category: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_category.setdefault(finding.category, []).append(finding)
+    for group in by_category.values():
+        group.sort(key=lambda f: (f.start, f.end))
+        clusters: list[list[Finding]] = []
+        reach = -1
+        for finding in group:
+            if clusters and (finding.start < reach or not text[reach : finding.start].strip()):
+                clusters[-1].append(finding)
+            else:
+                clusters.append([finding])
+            reach = max(reach, finding.end) if len(clusters[-1]) > 1 else finding.end
+        for cluster in clusters:
+            kept.append(_speaker(cluster, text))
+    return sorted(kept, key=lambda f: (f.start, f.end, -f.level, f.rule))
+
+
+def _speaker(cluster: Sequence[Finding], text: str) -> Finding:
+    """The one finding that stands for a cluster, stretched over all its words."""
+    speaker = max(cluster, key=lambda f: (f.level, f.end - f.start, -cluster.index(f)))
+    if len(cluster) == 1:
+        return speaker
+    start, end = min(f.start for f in cluster), max(f.end for f in cluster)
+    line, column = line_column(text, start)
+    others = tuple(sorted({f.rule for f in cluster} - {speaker.rule}))
+    return replace(
+        speaker, start=start, end=end, line=line, column=column, match=text[start:end], also=others
+    )
 
 
 def make_finding(

@@ -146,6 +146,8 @@ def finding_detail(finding: Finding, messages: Messages) -> Text:
     if finding.replacement is not None:
         text.append(f"\n{messages('detail.replacement', replacement=finding.replacement)}\n", style="green")
     text.append(f"\n{messages('detail.rule')}: {finding.rule}", style="dim")
+    if finding.also:
+        text.append(f"\n{messages('detail.also')}: {', '.join(finding.also)}", style="dim")
     if finding.source:
         text.append(f"\n{messages('detail.source')}: {finding.source}", style="dim")
     return text
