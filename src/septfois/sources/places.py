@@ -91,7 +91,7 @@ def csv_records(content: str, delimiter: str) -> list[list[Cell]]:
             records.append([])
             continue
         cells: list[Cell] = []
-        chars: list[int] = []
+        chars: list[tuple[int, int]] = []  # where each character of the cell starts and ends
         opening = index
         state = "start"
         while True:
@@ -115,17 +115,17 @@ def csv_records(content: str, delimiter: str) -> list[list[Cell]]:
                     cells.append(_cell(content, chars, opening))
                     index += newline_length(index)
                     break
-                chars.append(index)
+                chars.append((index, index + 1))
                 index += 1
             elif state == "quoted":
                 if ch == '"':
                     state, index = "quote", index + 1
                     continue
-                chars.append(index)
+                chars.append((index, index + 1))
                 index += 1
             else:  # just after a quote inside a quoted cell: a doubled quote, or the cell's end
                 if ch == '"':
-                    chars.append(index)
+                    chars.append((index - 1, index + 1))  # `""` is one quote
                     state, index = "quoted", index + 1
                     continue
                 state = "plain"  # what follows the closing quote is kept as it is, as the reader does
@@ -133,9 +133,9 @@ def csv_records(content: str, delimiter: str) -> list[list[Cell]]:
     return records
 
 
-def _cell(content: str, chars: Sequence[int], opening: int) -> Cell:
-    value = "".join(content[at] for at in chars)
-    return Cell(value, CharMap(tuple(chars), tuple(at + 1 for at in chars), opening))
+def _cell(content: str, chars: Sequence[tuple[int, int]], opening: int) -> Cell:
+    value = "".join(content[end - 1] for _, end in chars)
+    return Cell(value, CharMap(tuple(at for at, _ in chars), tuple(end for _, end in chars), opening))
 
 
 def json_string_value(line: str, key: str, offset: int = 0) -> CharMap | None:
