@@ -262,3 +262,12 @@ def test_a_jsonl_batch_piped_leaves_stderr_free_of_any_progress(run_cli, tmp_pat
     result = run_cli(["check", "--jsonl", "batch.jsonl"])
     assert len(result.out.splitlines()) == 3
     assert result.err == ""
+
+
+def test_the_readme_sample_is_what_the_command_prints(run_cli) -> None:
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### A quick check from a pipe", 1)[1]
+    command, printed = re.findall(r"```(?:sh)?\n(.*?)```", section, flags=re.DOTALL)[:2]
+    said = re.fullmatch(r'echo "(.*)" \| septfois check -\n', command)
+    assert said is not None, command
+    assert run_cli(["check", "-"], said.group(1) + "\n").out == printed
