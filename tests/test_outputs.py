@@ -217,6 +217,14 @@ def test_a_folder_outside_git_is_walked_leaving_hidden_folders_out(run_cli, tmp_
     assert "posts/clean.md: no findings" in result.out and "risky" not in result.out
 
 
+def test_an_empty_folder_is_said_on_stderr_and_is_not_an_error(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "posts").mkdir()
+    result = run_cli(["check", "posts"])
+    assert result.code == 0
+    assert result.err == "septfois: posts: no post or schedule files in this folder\n"
+    assert result.out == "0 posts in 0 files; no findings.\n"
+
+
 def test_color_always_colours_even_when_piped_and_never_does_not(run_cli, monkeypatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     assert "\x1b[31;1merror\x1b[0m" in run_cli(["check", "--color", "always", "-"], RISKY).out

@@ -164,9 +164,13 @@ def expand(paths: Iterable[str]) -> list[str | InputError]:
     for path in paths:
         if path != "-" and os.path.isdir(path):
             try:
-                found.extend(files_under(path))
+                listed = files_under(path)
             except InputError as error:
                 found.append(error)
+                continue
+            if not listed:
+                print(f"septfois: {path}: no post or schedule files in this folder", file=sys.stderr)
+            found.extend(listed)
         else:
             found.append(path)
     return found
