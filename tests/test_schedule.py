@@ -29,11 +29,13 @@ def test_every_csv_row_becomes_a_post_named_after_its_spreadsheet_row() -> None:
     assert rows[0].post.publish_at.replace(tzinfo=None) == datetime(2099, 3, 2, 9, 30)
 
 
-def test_check_names_the_csv_row_of_a_risky_post(run_cli) -> None:
+def test_check_points_at_the_line_and_column_of_a_risky_csv_row_and_names_the_row(run_cli) -> None:
     path = POSTS / "schedule_with_risky_row.csv"
     result = run_cli(["check", str(path)])
     assert result.code == 1
-    assert f"{path}:row 4:1:1: error sensitive:market [sensitive.price-guarantee]" in result.out
+    # Row 4 starts on line 5 (row 3 has a two-line cell); its message starts after "2099-03-04 18:00,".
+    assert f"{path}:5:18: error sensitive:market [sensitive.price-guarantee]" in result.out
+    assert f"{path}:row 4: error (1 findings;" in result.out
     assert f"{path}:row 2: no findings" in result.out
 
 
@@ -45,7 +47,7 @@ def test_a_csv_without_header_is_read_as_date_message_link_with_the_day_first(ru
     assert rows[1].post.publish_at is not None and rows[1].post.publish_at.date().isoformat() == "2099-02-10"
     result = run_cli(["check", "--config", str(QUIET), str(path)])
     assert result.code == 1
-    assert f"{path}:row 2:1:5: error sensitive:market [sensitive.price-forecast]" in result.out
+    assert f"{path}:2:22: error sensitive:market [sensitive.price-forecast]" in result.out
     assert "weeks before the annual results" in result.out
 
 

@@ -9,19 +9,21 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from septfois.cli import main as cli
+from septfois.cli.progress import Progress
 from septfois.config import Config, load_config
 from septfois.errors import InputError
 from septfois.model import Level, Post, Report
 from septfois.sources.postfile import LocatedPost
 
 if TYPE_CHECKING:  # the engine loads spaCy lazily; the type alone costs nothing
+    from septfois.cli.formats import Placed, RuleDoc
     from septfois.findings.engine import Checker
 
 NAME = "check"
@@ -40,12 +42,25 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     parser = sub.add_parser(NAME, help="check posts from files, stdin or a JSON Lines batch")
     parser.add_argument(
-        "paths", nargs="*", metavar="PATH", help="post files; - for stdin (the default when text is piped)"
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="post files, schedules, or folders (their post and schedule files, less what git ignores); "
+        "- for stdin (the default when text is piped)",
     )
     parser.add_argument(
         "--jsonl", metavar="FILE", help="check one JSON post per line (- for stdin); writes JSON Lines"
     )
     parser.add_argument("--format", choices=FORMATS, help="output format (default: text)")
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="text output: print only the posts that have findings"
+    )
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the levels: auto (when stdout is a terminal and NO_COLOR is unset), always, never",
+    )
     cli.add_check_options(parser)
     parser.set_defaults(handler=run)
 
@@ -101,35 +116,129 @@ def run(args: argparse.Namespace) -> int:
         paths = ["-"]
     config = configured(args)
     checker = make_checker(args, config)
-    reports: list[Report] = []
-    had_error = False
-    for path in paths:
+    results: list[Placed] = []
+    unreadable = 0
+    files = expand(paths)
+    progress = Progress(sys.stderr, len(files), "files", config.ui_language) if len(files) > 1 else None
+    for path in files:
         try:
+            if isinstance(path, InputError):
+                raise path
             sources = posts_from(path, args, config)
+            results.extend(check_located(checker, sources, progress))
         except InputError as error:
+            if progress is not None:
+                progress.close()
             print(f"septfois: {error}", file=sys.stderr)
-            had_error = True
-            continue
-        reports.extend(check_located(checker, sources))
-    from septfois.cli.formats import render
+            unreadable += 1
+        if progress is not None:
+            progress.advance()
+    if progress is not None:
+        progress.close()
+    from septfois.cli.formats import render, summary, text
 
     fmt = args.format or "text"
-    colour = fmt == "text" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    sys.stdout.write(render(reports, fmt, colour=colour, ui_lang=config.ui_language))
+    if fmt == "text":
+        out = text(results, colour=colour_wanted(args.color), ui_lang=config.ui_language, quiet=args.quiet)
+        out += summary(results, unreadable=unreadable, ui_lang=config.ui_language)
+    else:
+        out = render(results, fmt, ui_lang=config.ui_language, rules=rule_docs(checker, config.ui_language))
+    sys.stdout.write(out)
     sys.stdout.flush()
-    return exit_code(reports, config.fail_on, had_error)
+    return exit_code([item.report for item in results], config.fail_on, unreadable > 0)
 
 
-def check_located(checker: Checker, items: Iterable[LocatedPost]) -> list[Report]:
-    """Check posts read from files; notes (a pattern skipped for time) go to stderr."""
-    reports = []
+def colour_wanted(choice: str) -> bool:
+    """--color: always, never, or (auto) when stdout is a terminal and NO_COLOR is unset or empty."""
+    if choice != "auto":
+        return choice == "always"
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def expand(paths: Iterable[str]) -> list[str | InputError]:
+    """The paths to check: a folder becomes its post and schedule files (an error in its place when
+    it cannot be listed); a file, or -, is itself."""
+    from septfois.sources.folders import files_under
+
+    found: list[str | InputError] = []
+    for path in paths:
+        if path != "-" and os.path.isdir(path):
+            try:
+                listed = files_under(path)
+            except InputError as error:
+                found.append(error)
+                continue
+            if not listed:
+                print(f"septfois: {path}: no post or schedule files in this folder", file=sys.stderr)
+            found.extend(listed)
+        else:
+            found.append(path)
+    return found
+
+
+def rule_docs(checker: Checker, ui_lang: str) -> dict[str, RuleDoc]:
+    """What SARIF says of each active rule (and of the schedule check, which is code, not a pack rule)."""
+    from septfois.cli.formats import RuleDoc
+    from septfois.sources import schedule
+
+    docs = {
+        rule.id: RuleDoc(
+            rule.id,
+            _in(rule.why, ui_lang),
+            f"{_in(rule.why, ui_lang)} {_in(rule.suggestion, ui_lang)}",
+            rule_uri(rule.file, rule.line),
+            rule.category,
+        )
+        for rule in checker.rules
+    }
+    texts = schedule.TEXTS.get(ui_lang, schedule.TEXTS["en"])
+    why, instead = texts["past_why"], texts["past_instead"]
+    docs[schedule.PAST_RULE] = RuleDoc(schedule.PAST_RULE, why, f"{why} {instead}", None, "schedule")
+    return docs
+
+
+def _in(texts: Mapping[str, str], ui_lang: str) -> str:
+    return texts.get(ui_lang) or texts.get("en") or next(iter(texts.values()), "")
+
+
+def rule_uri(file: str, line: int | None) -> str | None:
+    """Where a rule is written down, as a URI: its pack file (a built-in pack is named rules/NAME.toml,
+    and lives in the installed package), at the rule's line."""
+    from importlib import resources
+
+    path = Path(file)
+    if not path.is_absolute():
+        shipped = Path(str(resources.files("septfois").joinpath(file)))
+        path = shipped if shipped.is_file() else path.resolve()
+    if not path.is_file():
+        return None
+    return path.as_uri() + (f"#L{line}" if line else "")
+
+
+def check_located(
+    checker: Checker, items: Iterable[LocatedPost], progress: Progress | None = None
+) -> list[Placed]:
+    """Check posts read from files; notes (a pattern skipped for time) go to stderr.
+
+    Findings of an acknowledged rule are kept apart, with the author's reason, for the outputs that
+    record them (SARIF's suppressions); the others never show them.
+    """
+    from septfois.cli.formats import Placed
+
+    placed = []
     for item in items:
+        post = replace(item.post, acknowledged=()) if item.post.acknowledged else item.post
         # Findings are located in the post's text; `place` moves them to where the author sees them.
-        report = item.place(checker.check(item.post, source=item.source))
+        report = item.place(checker.check(post, source=item.source))
         for note in report.notes:
+            if progress is not None:
+                progress.close()
             print(f"septfois: {item.source}: {note}", file=sys.stderr)
-        reports.append(report)
-    return reports
+        accepted = set(item.post.acknowledged)
+        kept = tuple(f for f in report.findings if f.rule not in accepted)
+        acknowledged = tuple((f, item.reasons.get(f.rule, "")) for f in report.findings if f.rule in accepted)
+        placed.append(Placed(replace(report, findings=kept), item.file, item.content, acknowledged))
+    return placed
 
 
 def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[LocatedPost]:
@@ -144,14 +253,14 @@ def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[Loca
 
     if path == "-":
         text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
-        return [LocatedPost("-", base_post(args, config, text))]
+        return [LocatedPost("-", base_post(args, config, text), content=text)]
     suffix = Path(path).suffix.lower()
     if suffix in SCHEDULE_SUFFIXES:
         return located(read_schedule_file(Path(path)), path, base_post(args, config))
     content = read_path(Path(path))
     if suffix in POST_SUFFIXES:
         return located(content, path, base_post(args, config))
-    return [LocatedPost(path, base_post(args, config, content))]
+    return [LocatedPost(path, base_post(args, config, content), content=content)]
 
 
 def batch_workers() -> int:
@@ -257,12 +366,14 @@ def run_batch(args: argparse.Namespace) -> int:
     pending: list[Item] = []
     pool: Any = None
     submitted = 0
+    progress = Progress(sys.stderr, _line_count(args.jsonl), "posts", config.ui_language)
 
     def write(checked: Checked) -> None:
         for line, report in checked:
             reports.append(report)
             sys.stdout.write(line)
         sys.stdout.flush()
+        progress.advance(len(checked))
 
     in_order = _InOrder(write)
 
@@ -310,6 +421,7 @@ def run_batch(args: argparse.Namespace) -> int:
                 try:
                     item = parse_batch_line(decode_line(raw, name, number), name, number, base=base)
                 except InputError as error:
+                    progress.close()
                     print(f"septfois: {error}", file=sys.stderr)
                     had_error = True
                     continue
@@ -323,7 +435,20 @@ def run_batch(args: argparse.Namespace) -> int:
             if in_order.failure is not None:
                 raise in_order.failure
     finally:
+        progress.close()
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     sys.stdout.flush()
     return exit_code(reports, config.fail_on, had_error)
+
+
+def _line_count(name: str) -> int | None:
+    """Posts a JSON Lines file holds at most (its non-blank lines), for the progress bar; None for stdin
+    or a file that cannot be read (reading it reports that)."""
+    if name == "-":
+        return None
+    try:
+        with open(name, "rb") as stream:
+            return sum(1 for line in stream if line.strip())
+    except OSError:
+        return None

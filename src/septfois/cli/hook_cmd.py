@@ -7,8 +7,8 @@ import sys
 
 from septfois.cli import check_cmd
 from septfois.cli import main as cli
+from septfois.cli.formats import Placed
 from septfois.errors import InputError
-from septfois.model import Report
 from septfois.sources import gitindex as hook
 
 NAME = "hook"
@@ -68,7 +68,7 @@ def run_hook(args: argparse.Namespace) -> int:
         return cli.EXIT_OK
     config = check_cmd.configured(args)
     checker = check_cmd.make_checker(args, config)
-    reports: list[Report] = []
+    reports: list[Placed] = []
     had_error = False
     for path in paths:
         try:
@@ -81,9 +81,9 @@ def run_hook(args: argparse.Namespace) -> int:
     from septfois.cli.formats import render
 
     # Posts without findings would only bury the ones that stop the commit.
-    sys.stdout.write(render([r for r in reports if r.findings], "text", ui_lang=config.ui_language))
+    sys.stdout.write(render([r for r in reports if r.report.findings], "text", ui_lang=config.ui_language))
     sys.stdout.flush()
-    code = check_cmd.exit_code(reports, config.fail_on, had_error)
+    code = check_cmd.exit_code([r.report for r in reports], config.fail_on, had_error)
     if code != cli.EXIT_OK:
         why = "a staged post could not be read" if had_error else f"findings at or above {config.fail_on}"
         print(

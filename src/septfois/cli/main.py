@@ -98,7 +98,7 @@ def build_parser(modules: Sequence[ModuleType]) -> argparse.ArgumentParser:
         prog="septfois",
         description="Turn your finger seven times before you click: check a draft post before publishing it.",
     )
-    parser.add_argument("--version", action="version", version=f"septfois {__version__}")
+    parser.add_argument("-V", "--version", action="version", version=f"septfois {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for module in modules:
         module.register(sub)

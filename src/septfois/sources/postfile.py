@@ -11,6 +11,7 @@ from typing import Any
 
 from septfois.errors import InputError
 from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post, Report
+from septfois.sources.places import CharMap, Lines, shifted
 from septfois.tomlpos import key_line
 
 if sys.version_info >= (3, 11):
@@ -91,9 +92,33 @@ class LocatedPost:
     offset: int = 0  # code-point offset of the post's text in the file
     line: int = 1  # file line where the post's text starts (always at a line start)
     anchor: tuple[int, int] | None = None  # offset and line of `publish_at`, where schedule findings belong
+    path: str = ""  # the file alone, as named (a schedule's rows share it); empty: the source
+    content: str = ""  # the file's text (without a BOM), from which lines and columns are counted
+    chars: CharMap | None = None  # where each character of the post's text is written in `content`
+    reasons: Mapping[str, str] = field(default_factory=dict)  # acknowledged rule -> the author's reason
+
+    @property
+    def file(self) -> str:
+        return self.path or self.source
 
     def place(self, report: Report) -> Report:
-        """The report with its findings located in the file rather than in the post's text."""
+        """The report with its findings located in the file rather than in the post's text: offsets
+        into the file's text, and the line and column (in code points) where an editor shows them."""
+        if not self.content:
+            return self._shift(report)
+        lines = Lines(self.content)
+        chars = self.chars or shifted(len(self.post.text), self.offset)
+        placed = []
+        for finding in report.findings:
+            if finding.category == "schedule" and self.anchor is not None:
+                start = end = self.anchor[0]
+            else:
+                start, end = chars.span(finding.start, finding.end)
+            line, column = lines.line_column(start)
+            placed.append(replace(finding, start=start, end=end, line=line, column=column))
+        return replace(report, findings=tuple(placed))
+
+    def _shift(self, report: Report) -> Report:
         if self.offset == 0 and self.line == 1 and self.anchor is None:
             return report
         placed = []
@@ -114,19 +139,43 @@ class LocatedPost:
 
 
 def located(content: str, name: str, base: Post | None = None) -> list[LocatedPost]:
-    """The posts a file holds: one for a post file, one per row or line for a .csv or .jsonl schedule."""
+    """The posts a file holds: one for a post file, one per row or line for a .csv or .jsonl schedule,
+    each knowing where its text is written in the file."""
     from septfois.sources.schedule import SCHEDULE_SUFFIXES, parse_schedule
 
+    # The BOM was not counted by the parsers, so neither is it here.
+    text = content.removeprefix("\ufeff")
     if name.lower().endswith(SCHEDULE_SUFFIXES):
-        return [LocatedPost(item.source, item.post) for item in parse_schedule(content, name, base)]
+        return [
+            LocatedPost(
+                item.source,
+                item.post,
+                anchor=None if item.anchor is None else (item.anchor, 0),
+                path=name,
+                content=text,
+                # A row whose cells could not be placed one by one points at the file's start.
+                chars=item.chars or CharMap((), (), 0),
+            )
+            for item in parse_schedule(content, name, base)
+        ]
     found = parse_post_file(content, name, base=base)
     anchor = None
     if "publish_at" in found.key_lines:
         line = found.key_lines["publish_at"]
-        # The BOM was not counted by the parser, so neither is it here.
-        lines = content.removeprefix("\ufeff").splitlines(keepends=True)
-        anchor = (sum(len(text) for text in lines[: line - 1]), line)
-    return [LocatedPost(name, found.post, found.body_offset, found.body_line, anchor)]
+        lines = text.splitlines(keepends=True)
+        anchor = (sum(len(piece) for piece in lines[: line - 1]), line)
+    return [
+        LocatedPost(
+            name,
+            found.post,
+            found.body_offset,
+            found.body_line,
+            anchor,
+            path=name,
+            content=text,
+            reasons=found.reasons(),
+        )
+    ]
 
 
 def _toml_problem(message: str, name: str) -> str:

@@ -15,6 +15,7 @@ from septfois.config import Config, QuietPeriod
 from septfois.errors import InputError, SeptfoisError
 from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Finding, Level, Post
 from septfois.sources.inputs import read_path
+from septfois.sources.places import Cell, CharMap, csv_records, json_string_value
 from septfois.sources.postfile import iso_datetime, parse_datetime
 
 # A schedule holds many posts (Hootsuite imports up to 350 a file); this is far beyond any real one.
@@ -44,6 +45,8 @@ class ScheduledPost:
 
     source: str
     post: Post
+    chars: CharMap | None = None  # where the post's text is written in the file
+    anchor: int | None = None  # file offset of the row's date, where schedule findings belong
 
 
 def read_schedule_file(path: Path) -> str:
@@ -67,7 +70,10 @@ def parse_jsonl(content: str, name: str, base: Post) -> list[ScheduledPost]:
     from septfois.sources.inputs import parse_batch_line
 
     posts: list[ScheduledPost] = []
-    for number, line in enumerate(content.splitlines(), start=1):
+    start = 0
+    for number, raw in enumerate(content.splitlines(keepends=True), start=1):
+        offset, start = start, start + len(raw)
+        line = raw.rstrip("\r\n")
         if not line.strip():
             continue
         item = parse_batch_line(line, name, number, extra_keys=frozenset({"publish_at"}))
@@ -86,7 +92,9 @@ def parse_jsonl(content: str, name: str, base: Post) -> list[ScheduledPost]:
                 post = replace(post, publish_at=parse_datetime(item.extra["publish_at"]))
             except ValueError as error:
                 raise InputError(f"{name}:{number}: publish_at: {error}") from None
-        posts.append(ScheduledPost(f"{name}:{number}", post))
+        date = json_string_value(line, "publish_at", offset) if post.publish_at else None
+        chars = json_string_value(line, "text", offset)
+        posts.append(ScheduledPost(f"{name}:{number}", post, chars, date.empty_at if date else None))
     return posts
 
 
@@ -106,8 +114,11 @@ def parse_csv(content: str, name: str, base: Post) -> list[ScheduledPost]:
     # French spreadsheets export with semicolons (the comma is their decimal mark); some tools use tabs.
     first = content.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(sep in first for sep in ",;\t") else ","
-    rows = list(enumerate(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter), start=1))
-    rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+    read = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
+    records = csv_records(content, delimiter)
+    if [[cell.value for cell in record] for record in records] != read:
+        records = []  # a CSV this reader reads otherwise: findings fall back to the row's text
+    rows = [(number, row) for number, row in enumerate(read, start=1) if any(cell.strip() for cell in row)]
     if not rows:
         return []
     header = [_header(cell) for cell in rows[0][1]]
@@ -131,8 +142,41 @@ def parse_csv(content: str, name: str, base: Post) -> list[ScheduledPost]:
         }
         rows = rows[1:]
     # Rows are numbered as a spreadsheet shows them: the header is row 1, a multi-line cell is one row.
-    wheres = [(f"{name}:row {number}", row) for number, row in rows]
-    return [ScheduledPost(where, _row_post(row, columns, where, base)) for where, row in wheres]
+    posts = []
+    for number, row in rows:
+        where = f"{name}:row {number}"
+        post = _row_post(row, columns, where, base)
+        cells = records[number - 1] if records else None
+        posts.append(ScheduledPost(where, post, *_row_places(cells, columns, post)))
+    return posts
+
+
+def _row_places(
+    cells: Sequence[Cell] | None, columns: dict[str, int | None], post: Post
+) -> tuple[CharMap | None, int | None]:
+    """Where a row's post text (message, then link) and its date are written in the file."""
+    if cells is None:
+        return None, None
+
+    def cell(key: str) -> Cell | None:
+        index = columns.get(key)
+        return cells[index] if index is not None and index < len(cells) else None
+
+    message, link, date = cell("message"), cell("link"), cell("date")
+    chars: CharMap | None = message.chars if message is not None else None
+    if link is not None and link.value.strip():
+        # _row_post takes the link stripped of the spaces around it.
+        lead = len(link.value) - len(link.value.lstrip())
+        linked = link.chars.part(lead, lead + len(link.value.strip()))
+        if message is not None and message.value:
+            # The space that joins them is written nowhere: it is placed where the link starts.
+            joint = CharMap(linked.starts[:1], linked.starts[:1], linked.empty_at)
+            chars = message.chars + joint + linked
+        else:
+            chars = linked
+    if chars is not None and len(chars.starts) != len(post.text):
+        chars = None  # not the text checked (cannot happen while _row_post builds it so): no guess
+    return chars, (date.chars.empty_at if date is not None and post.publish_at else None)
 
 
 def _looks_like_date(cell: str) -> bool:
@@ -205,7 +249,7 @@ def parse_schedule_time(value: str) -> datetime:
 
 # --- Checks that depend on when a post goes out -----------------------------------------------------------
 
-_TEXTS = {
+TEXTS = {
     "en": {
         "past": "This post is scheduled for {when}, which is already past.",
         "past_why": "A scheduling tool refuses a past date, or publishes at once out of context.",
@@ -272,7 +316,7 @@ def timing_findings(
     findings raised to error, with the reason, when the post goes out inside a quiet period."""
     if post.publish_at is None:
         return list(findings)
-    texts = _TEXTS.get(ui_lang, _TEXTS["en"])
+    texts = TEXTS.get(ui_lang, TEXTS["en"])
     when = post.publish_at.isoformat(timespec="minutes")
     result = list(findings)
     window = next((w for w in windows if w.contains(post.publish_at)), None)
