@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import string
-import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from septfois import schema
+from septfois.config import quiet_period
+from septfois.dates import parse_datetime
 from septfois.errors import PackError
 from septfois.findings.lexicon import Lexicon
 from septfois.findings.ruletypes import RULE_TYPES, Detect
+from septfois.findings.timing import QuietWindow, quiet_window
 from septfois.model import ACCOUNTS, CATEGORIES, KINDS, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
-from septfois.tomlpos import key_line
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
+from septfois.tomlpos import key_line, tomllib
 
 PACK_KEYS = frozenset({"id", "version", "title", "languages", "description"})
 RULE_KEYS = frozenset(
@@ -32,7 +30,9 @@ RULE_KEYS = frozenset(
     }
 )  # fmt: skip
 WHEN_KEYS = frozenset({"kind", "account", "pseudonym", "platforms"})
-EXAMPLE_KEYS = frozenset({"text", "lang", "kind", "account", "pseudonym", "platforms"})
+EXAMPLE_KEYS = frozenset(
+    {"text", "lang", "kind", "account", "pseudonym", "platforms", "publish_at", "now", "quiet_period"}
+)
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,13 @@ class When:
 
 @dataclass(frozen=True)
 class Example:
-    """A post that must (or must not) make its rule fire."""
+    """A post that must (or must not) make its rule fire; a timing rule's example may also say when it is
+    checked (`now`, default: the clock) and the quiet period it is checked against."""
 
     post: Post
     line: int | None
+    now: datetime | None = None
+    quiet_windows: tuple[QuietWindow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -310,5 +313,24 @@ def _example(item: Any, path: schema.Path) -> Example:
         platforms=schema.choices(table["platforms"], sorted(PLATFORMS), (*path, "platforms"))
         if "platforms" in table
         else (),
+        publish_at=_moment(table, "publish_at", path),
     )
-    return Example(post, None)
+    windows: tuple[QuietWindow, ...] = ()
+    if "quiet_period" in table:
+        where = (*path, "quiet_period")
+        try:
+            windows = (quiet_window(quiet_period(table["quiet_period"], where)),)
+        except ValueError as error:
+            raise schema.Invalid(
+                (*where, str(error)), "expected a date (2026-02-01) or a date-time"
+            ) from None
+    return Example(post, None, _moment(table, "now", path), windows)
+
+
+def _moment(table: Mapping[str, Any], key: str, path: schema.Path) -> datetime | None:
+    if key not in table:
+        return None
+    try:
+        return parse_datetime(table[key])
+    except ValueError as error:
+        raise schema.Invalid((*path, key), str(error)) from None
