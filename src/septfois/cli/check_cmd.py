@@ -9,17 +9,14 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from septfois.cli import main as cli
-from septfois.config import Config, load_config
+from septfois.cli.options import UsageError, add_check_options
+from septfois.cli.service import base_post, check_located, configured, exit_code, make_checker, posts_from
 from septfois.errors import InputError
-from septfois.model import Level, Post, Report
-from septfois.sources.postfile import LocatedPost
+from septfois.model import Post, Report
 
 if TYPE_CHECKING:  # the engine loads spaCy lazily; the type alone costs nothing
     from septfois.findings.engine import Checker
@@ -46,58 +43,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--jsonl", metavar="FILE", help="check one JSON post per line (- for stdin); writes JSON Lines"
     )
     parser.add_argument("--format", choices=FORMATS, help="output format (default: text)")
-    cli.add_check_options(parser)
+    add_check_options(parser)
     parser.set_defaults(handler=run)
-
-
-def configured(args: argparse.Namespace) -> Config:
-    """The configuration file's settings, overridden by what the command line says."""
-    config = load_config(args.config)
-    changes: dict[str, object] = {}
-    if args.fail_on:
-        changes["fail_on"] = args.fail_on
-    if args.ui_lang:
-        changes["ui_language"] = args.ui_lang
-    if args.platform:
-        changes["platforms"] = tuple(dict.fromkeys(args.platform))
-    if args.account:
-        changes["account"] = args.account
-    return replace(config, **changes) if changes else config
-
-
-def make_checker(args: argparse.Namespace, config: Config) -> Checker:
-    from septfois.findings.engine import Checker
-
-    return Checker(config, extra_packs=args.pack, disabled=args.disable)
-
-
-def base_post(args: argparse.Namespace, config: Config, text: str = "") -> Post:
-    return Post(text=text, lang=args.lang, account=config.account, kind="reply" if args.reply else "post")
-
-
-def exit_code(reports: Iterable[Report], fail_on: str, had_error: bool) -> int:
-    if had_error:
-        return cli.EXIT_ERROR
-    if fail_on == "never":
-        return cli.EXIT_OK
-    threshold = Level.parse(fail_on)
-    worst = max((r.worst() or 0 for r in reports), default=0)
-    return cli.EXIT_FINDINGS if worst >= threshold else cli.EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
     if args.jsonl is not None:
         if args.paths:
-            raise cli.UsageError("give either --jsonl FILE or post paths, not both")
+            raise UsageError("give either --jsonl FILE or post paths, not both")
         if args.format not in (None, "json"):
-            raise cli.UsageError(
-                "--jsonl writes JSON Lines; it cannot be combined with --format " + args.format
-            )
+            raise UsageError("--jsonl writes JSON Lines; it cannot be combined with --format " + args.format)
         return run_batch(args)
     paths = list(args.paths)
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
-            raise cli.UsageError("nothing to check: give post files, - for stdin, or pipe text in")
+            raise UsageError("nothing to check: give post files, - for stdin, or pipe text in")
         paths = ["-"]
     config = configured(args)
     checker = make_checker(args, config)
@@ -120,40 +80,6 @@ def run(args: argparse.Namespace) -> int:
     return exit_code(reports, config.fail_on, had_error)
 
 
-def check_located(checker: Checker, items: Iterable[LocatedPost]) -> list[Report]:
-    """Check posts read from files; notes (a pattern skipped for time) go to stderr."""
-    reports = []
-    for item in items:
-        # Findings are located in the post's text; `place` moves them to where the author sees them.
-        report = item.place(checker.check(item.post, source=item.source))
-        for note in report.notes:
-            print(f"septfois: {item.source}: {note}", file=sys.stderr)
-        reports.append(report)
-    return reports
-
-
-def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[LocatedPost]:
-    """The posts one path holds, with the context the command line and configuration give them.
-
-    Post files (.md, .txt) may carry front matter and schedules (.csv, .jsonl) hold one post a row;
-    what they say about a post wins over the command line and configuration.
-    """
-    from septfois.sources.inputs import decode, read_bounded, read_path
-    from septfois.sources.postfile import POST_SUFFIXES, located
-    from septfois.sources.schedule import SCHEDULE_SUFFIXES, read_schedule_file
-
-    if path == "-":
-        text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
-        return [LocatedPost("-", base_post(args, config, text))]
-    suffix = Path(path).suffix.lower()
-    if suffix in SCHEDULE_SUFFIXES:
-        return located(read_schedule_file(Path(path)), path, base_post(args, config))
-    content = read_path(Path(path))
-    if suffix in POST_SUFFIXES:
-        return located(content, path, base_post(args, config))
-    return [LocatedPost(path, base_post(args, config, content))]
-
-
 def batch_workers() -> int:
     """Worker processes for a JSON Lines batch: one per usable core, at most MAX_WORKERS; 0 checks in
     this process. SEPTFOIS_BATCH_WORKERS sets the number. Workers are forked once the language models
@@ -164,7 +90,7 @@ def batch_workers() -> int:
     setting = os.environ.get("SEPTFOIS_BATCH_WORKERS", "").strip()
     if setting:
         if not setting.isdigit():
-            raise cli.UsageError(f"SEPTFOIS_BATCH_WORKERS must be a whole number (got {setting!r})")
+            raise UsageError(f"SEPTFOIS_BATCH_WORKERS must be a whole number (got {setting!r})")
         return int(setting) if int(setting) > 1 else 0
     if not sys.platform.startswith("linux"):
         return 0
