@@ -12,14 +12,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from septfois import schema
+from septfois import fields, schema
 from septfois.config import quiet_period
 from septfois.dates import parse_datetime
 from septfois.errors import PackError
 from septfois.findings.lexicon import Lexicon
 from septfois.findings.ruletypes import RULE_TYPES, Detect
 from septfois.findings.timing import QuietWindow, quiet_window
-from septfois.model import ACCOUNTS, CATEGORIES, KINDS, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
+from septfois.model import CATEGORIES, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
 from septfois.tomlpos import key_line, tomllib
 
 PACK_KEYS = frozenset({"id", "version", "title", "languages", "description"})
@@ -278,15 +278,11 @@ def _texts(
 def _when(value: Any, path: schema.Path) -> When:
     table = schema.table(value, path)
     schema.only_keys(table, WHEN_KEYS, path)
-    from septfois.findings.platforms import PLATFORMS
-
     return When(
-        kind=schema.choice(table["kind"], KINDS, (*path, "kind")) if "kind" in table else None,
-        account=schema.choice(table["account"], ACCOUNTS, (*path, "account")) if "account" in table else None,
+        kind=fields.kind(table["kind"], (*path, "kind")) if "kind" in table else None,
+        account=fields.account(table["account"], (*path, "account")) if "account" in table else None,
         pseudonym=schema.boolean(table["pseudonym"], (*path, "pseudonym")) if "pseudonym" in table else None,
-        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), (*path, "platforms"))
-        if "platforms" in table
-        else (),
+        platforms=fields.platforms(table["platforms"], (*path, "platforms")) if "platforms" in table else (),
     )
 
 
@@ -302,17 +298,13 @@ def _example(item: Any, path: schema.Path) -> Example:
         return Example(Post(text=item), None)
     table = schema.table(item, path)
     schema.only_keys(table, EXAMPLE_KEYS, path)
-    from septfois.findings.platforms import PLATFORMS
-
     post = Post(
         text=schema.string(schema.required(table, "text", path), (*path, "text")),
-        lang=schema.choice(table["lang"], LANGUAGES, (*path, "lang")) if "lang" in table else None,
-        kind=schema.choice(table.get("kind", "post"), KINDS, (*path, "kind")),
-        account=schema.choice(table.get("account", "personal"), ACCOUNTS, (*path, "account")),
+        lang=fields.lang(table["lang"], (*path, "lang")) if "lang" in table else None,
+        kind=fields.kind(table.get("kind", "post"), (*path, "kind")),
+        account=fields.account(table.get("account", "personal"), (*path, "account")),
         pseudonym=schema.boolean(table.get("pseudonym", False), (*path, "pseudonym")),
-        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), (*path, "platforms"))
-        if "platforms" in table
-        else (),
+        platforms=fields.platforms(table["platforms"], (*path, "platforms")) if "platforms" in table else (),
         publish_at=_moment(table, "publish_at", path),
     )
     windows: tuple[QuietWindow, ...] = ()

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
+from septfois import fields, schema
 from septfois.dates import parse_datetime
 from septfois.errors import InputError
-from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post, Report
+from septfois.model import Post, Report
 from septfois.tomlpos import key_line, tomllib
 
 DELIMITER = "+++"
@@ -139,29 +140,27 @@ def _post(text: str, meta: Mapping[str, Any], name: str, source: str, base: Post
         line = key_line(source, (key, *path)) or key_line(source, (key,))
         return InputError(f"{name}:{(line or 0) + 1}: {key}: {problem}")
 
+    def invalid(error: schema.Invalid) -> InputError:
+        line = key_line(source, error.path) or key_line(source, error.path[:1])
+        return InputError(f"{name}:{(line or 0) + 1}: {schema.show_path(error.path)}: {error.problem}")
+
     unknown = [key for key in meta if key not in KEYS]
     if unknown:
         raise fail(unknown[0], f"unknown front matter key (expected: {', '.join(KEYS)})")
-    from septfois.findings.platforms import PLATFORMS
-
-    platforms = meta.get("platforms", list(base.platforms))
-    if isinstance(platforms, str):
-        platforms = [platforms]
-    if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
-        raise fail("platforms", f"expected a list of {', '.join(sorted(PLATFORMS))} (got {platforms!r})")
-    account = meta.get("account", base.account)
-    if account not in ACCOUNTS:
-        raise fail("account", f"expected personal or brand (got {account!r})")
-    lang = meta.get("lang", base.lang)
-    if lang is not None and lang not in LANGUAGES:
-        raise fail("lang", f"expected one of {', '.join(LANGUAGES)} (got {lang!r})")
+    try:
+        platforms = fields.platforms(meta.get("platforms", base.platforms))
+        account = fields.account(meta.get("account", base.account))
+        lang = fields.lang(meta.get("lang", base.lang))
+    except schema.Invalid as error:
+        raise invalid(error) from None
     reply_to = meta.get("reply_to")
     if reply_to is not None and not isinstance(reply_to, str):
         raise fail("reply_to", "expected a string (the address or id of the post answered)")
     # A post that names what it answers is a reply, unless the author says otherwise.
-    kind = meta.get("kind", "reply" if reply_to else base.kind)
-    if kind not in KINDS:
-        raise fail("kind", f"expected post or reply (got {kind!r})")
+    try:
+        kind = fields.kind(meta.get("kind", "reply" if reply_to else base.kind))
+    except schema.Invalid as error:
+        raise invalid(error) from None
     publish_at = None
     if "publish_at" in meta:
         try:
@@ -184,7 +183,7 @@ def _post(text: str, meta: Mapping[str, Any], name: str, source: str, base: Post
         base,
         text=text,
         lang=lang,
-        platforms=tuple(dict.fromkeys(platforms)),
+        platforms=platforms,
         account=account,
         kind=kind,
         publish_at=publish_at,

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from septfois import fields, schema
 from septfois.dates import iso_datetime, parse_datetime
 from septfois.errors import InputError
-from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post
+from septfois.model import Post
 from septfois.sources.inputs import read_path
 
 # A schedule holds many posts (Hootsuite imports up to 350 a file); this is far beyond any real one.
@@ -157,21 +158,14 @@ def _row_post(row: Sequence[str], columns: dict[str, int | None], where: str, ba
             publish_at = parse_schedule_time(cell("date"))
         except ValueError as error:
             raise InputError(f"{where}: date: {error}") from None
-    from septfois.findings.platforms import PLATFORMS
-
-    platforms = tuple(p.lower() for p in re.split(r"[\s,;|]+", cell("platforms")) if p) or base.platforms
-    unknown = [p for p in platforms if p not in PLATFORMS]
-    if unknown:
-        raise InputError(f"{where}: platform: {unknown[0]!r} is not one of {', '.join(sorted(PLATFORMS))}")
-    lang = cell("lang").lower() or base.lang
-    if lang is not None and lang not in LANGUAGES:
-        raise InputError(f"{where}: lang: expected one of {', '.join(LANGUAGES)} (got {lang!r})")
-    account = cell("account").lower() or base.account
-    if account not in ACCOUNTS:
-        raise InputError(f"{where}: account: expected personal or brand (got {account!r})")
-    kind = cell("kind").lower() or base.kind
-    if kind not in KINDS:
-        raise InputError(f"{where}: kind: expected post or reply (got {kind!r})")
+    named = [p.lower() for p in re.split(r"[\s,;|]+", cell("platforms")) if p]
+    try:
+        platforms = fields.platforms(named) if named else base.platforms
+        lang = fields.lang(cell("lang").lower() or base.lang)
+        account = fields.account(cell("account").lower() or base.account)
+        kind = fields.kind(cell("kind").lower() or base.kind)
+    except schema.Invalid as error:
+        raise fields.input_error(where, error) from None
     return replace(
         base, text=text, lang=lang, platforms=platforms, account=account, kind=kind, publish_at=publish_at
     )
