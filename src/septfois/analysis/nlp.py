@@ -133,7 +133,7 @@ class Pipeline:
             found = [Entity(e.label, e.start, e.end, text[e.start : e.end]) for e in found]
             return sorted(found, key=lambda e: (e.start, e.end))
 
-        analysis = Analysis(
+        return Analysis(
             text=text,
             lang=self.lang,
             langs=langs,
@@ -141,9 +141,8 @@ class Pipeline:
             tokens=tuple(tokens),
             sentences=Deferred(sentences),
             entities=Deferred(entities),
+            given_normalised=mapped,  # normalising again would give the same
         )
-        analysis.__dict__["normalised"] = mapped  # the cached view: normalising again gives the same
-        return analysis
 
 
 _UPPER = regex.compile(r"\p{Lu}")

@@ -11,7 +11,7 @@ from typing import Any
 import regex
 
 from septfois.analysis.textmap import MappedText
-from septfois.analysis.value import Analysis
+from septfois.analysis.value import Analysis, MemoKey
 
 try:  # the standard library's parser, used only to read what a pattern must start with
     from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -26,6 +26,9 @@ _UNICODE_PROPERTY = re.compile(r"\\[pP](?:\{[^}]*\}|[A-Za-z])|\\.", re.DOTALL)
 _DIGIT = regex.compile(r"\d")
 # Word boundaries as the rules' patterns see them (`\b` does not depend on case folding).
 _BOUNDARY = regex.compile(r"\b", regex.UNICODE | regex.VERSION1)
+# Per post and accent folding: the case-folded view, and where its words' boundaries stand.
+_CASEFOLDED: MemoKey[str] = MemoKey("case-folded view")
+_BOUNDARIES: MemoKey[set[int]] = MemoKey("word boundaries")
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,7 @@ class Starts:
 
     def positions(self, analysis: Analysis, view: MappedText, *, accents: bool) -> list[int] | None:
         """Offsets in `view` where a match may start, or None when the view cannot be searched so."""
-        folded = analysis.extras.get(("casefolded", accents))
-        if folded is None:
-            folded = analysis.extras[("casefolded", accents)] = view.text.casefold()
-        assert isinstance(folded, str)
+        folded = analysis.memo.once(_CASEFOLDED, view.text.casefold, accents)
         # An alternative that may start anywhere and whose needs the text meets: scan the whole text.
         for needs in self.unanchored:
             if all(any(string in folded for string in one_of) for one_of in needs):
@@ -67,12 +67,9 @@ class Starts:
                 found.add(at)
                 at = folded.find(string, at + 1)
         if self.bounded - self.strings:
-            edges = analysis.extras.get(("boundaries", accents))
-            if edges is None:
-                edges = analysis.extras[("boundaries", accents)] = {
-                    m.start() for m in _BOUNDARY.finditer(view.text)
-                }
-            assert isinstance(edges, set)
+            edges = analysis.memo.once(
+                _BOUNDARIES, lambda: {m.start() for m in _BOUNDARY.finditer(view.text)}, accents
+            )
             for string in self.bounded - self.strings:
                 at = folded.find(string)
                 while at >= 0:
