@@ -11,6 +11,7 @@ from typing import Any
 
 import regex
 
+from septfois.analysis.honorifics import HONORIFICS
 from septfois.analysis.textmap import MappedText, normalise
 from septfois.analysis.value import Analysis, Deferred, Entity, Span, Token
 
@@ -18,7 +19,6 @@ from septfois.analysis.value import Analysis, Deferred, Entity, Span, Token
 MIN_LETTERS_TO_DETECT = 20
 # A second language must be this probable before rules written for it also apply.
 SECOND_LANGUAGE_SHARE = 0.2
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "m.", "mme", "mlle", "monsieur", "madame"}
 _lock = threading.Lock()
 # Texts spaCy runs through its models together in a batch.
 BATCH_SIZE = 64
@@ -214,12 +214,12 @@ def _rule_based_people(tokens: Sequence[Token]) -> Iterable[Entity]:
     while index < len(tokens) - 1:
         tok = tokens[index]
         lowered = tok.text.lower().rstrip(".")
-        starts = (tok.text.istitle() and lowered in names) or lowered in _HONORIFICS
+        starts = (tok.text.istitle() and lowered in names) or lowered in HONORIFICS
         follow = index + 1
         while follow < len(tokens) and follow - index <= 3 and _is_name_word(tokens[follow].text):
             follow += 1
         if starts and follow > index + 1:
-            first = index + 1 if lowered in _HONORIFICS else index
+            first = index + 1 if lowered in HONORIFICS else index
             yield Entity("PER", tokens[first].start, tokens[follow - 1].end, "")
             index = follow
         else:

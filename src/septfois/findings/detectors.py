@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import regex
 
+from septfois.analysis.honorifics import ABBREVIATED_PATTERN, HONORIFICS
 from septfois.analysis.nlp import first_names, opens_sentence
 from septfois.analysis.textmap import fold_text
 from septfois.analysis.value import Analysis, MemoKey, Span
@@ -95,7 +96,7 @@ _CASE_NUMBER = regex.compile(
 )
 
 # --- names ------------------------------------------------------------------------------------------
-_HONORIFIC = r"(?:M|MM|Mme|Mmes|Mlle|Mr|Mrs|Ms|Dr|Pr)\."
+_HONORIFIC = ABBREVIATED_PATTERN
 _NAME_WORD = r"(?:\p{Lu}'?\p{Lu}?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)*)"
 _PARTICLE = r"(?:de|du|des|del|della|van|von|der|den|da|di|dos|le|la|ben|bin|al|el|ibn)"
 # A run of capitalised words (honorifics with a full stop included) ending on a name-like word.
@@ -126,7 +127,7 @@ _NOT_NAMES = _GREETINGS | _words(
     """
 )
 
-_HONORIFIC_WORDS = _words("madame monsieur mademoiselle m mm mme mmes mlle mr mrs ms miss mister dr pr")
+_HONORIFIC_WORDS = HONORIFICS
 _NOT_NAMES_OR_HONORIFICS = _NOT_NAMES | _HONORIFIC_WORDS
 _THING_WORDS = _NOT_NAMES - _GREETINGS  # what follows them belongs to a thing ("Maison Pellerin")
 

@@ -10,9 +10,9 @@ import regex
 
 from septfois import schema
 from septfois.analysis.value import Analysis, MemoKey
+from septfois.findings.platforms import HASHTAG
 from septfois.findings.ruletypes.base import Detect, Hit, Subject
 
-HASHTAG = regex.compile(r"(?<![\w&])#\w+")
 MENTION = regex.compile(r"(?<![\w])@\w+(?:@[\w.-]+\w)?")
 LINK = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
 EMOJI = regex.compile(
