@@ -391,18 +391,9 @@ def _skip_verbose_space(source: str, at: int, verbose: bool) -> int:
 def _group_end(source: str, at: int, verbose: bool) -> int | None:
     """The offset after the group opening at `at`, or None."""
     depth = 0
-    index = at
-    while index < len(source):
+    index: int | None = at
+    while index is not None and index < len(source):
         ch = source[index]
-        if ch == "\\":
-            index += 2
-            continue
-        if ch == "[":
-            class_end = _class_end(source, index)
-            if class_end is None:
-                return None
-            index = class_end
-            continue
         if verbose and ch == "#":
             newline = source.find("\n", index)
             if newline < 0:
@@ -415,29 +406,28 @@ def _group_end(source: str, at: int, verbose: bool) -> int | None:
             depth -= 1
             if depth == 0:
                 return index + 1
-        index += 1
+        index = _after_item(source, index)
     return None
 
 
 def _class_end(source: str, at: int) -> int | None:
     """The offset after the character class opening at `at` (nested sets allowed), or None."""
-    index = at + 1
-    if source.startswith("^", index):
-        index += 1
-    if source.startswith("]", index):
-        index += 1  # a leading "]" is a member
-    while index < len(source):
-        ch = source[index]
-        if ch == "\\":
-            index += 2
-            continue
-        if ch == "[":
-            inner = _class_end(source, index)
-            if inner is None:
-                return None
-            index = inner
-            continue
-        if ch == "]":
-            return index + 1
-        index += 1
-    return None
+    first = at + 1
+    if source.startswith("^", first):
+        first += 1
+    if source.startswith("]", first):
+        first += 1  # a leading "]" is a member
+    index: int | None = first
+    while index is not None and index < len(source) and source[index] != "]":
+        index = _after_item(source, index)
+    return None if index is None or index >= len(source) else index + 1
+
+
+def _after_item(source: str, index: int) -> int | None:
+    """The offset after what starts at `index`: an escape (`\\x`), a character class (`[...]`) or one
+    character; None for a class that never closes."""
+    if source[index] == "\\":
+        return index + 2
+    if source[index] == "[":
+        return _class_end(source, index)
+    return index + 1
