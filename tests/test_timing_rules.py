@@ -55,4 +55,3 @@ def test_only_a_quiet_period_rule_may_escalate(run_cli) -> None:
     result = run_cli(["rules", "test", str(TIMING / "past_rule_that_escalates.toml")])
     assert result.code == 2
     assert "past_rule_that_escalates.toml:13: rule[1].escalates: only a" in result.err
-
