@@ -21,14 +21,8 @@ from septfois.findings.detectors import names
 from septfois.findings.engine import Checker
 from septfois.findings.lexicon import Lexicon, _surface_pattern, _without_overlaps
 from septfois.findings.packs import builtin_pack_paths, load_pack
-from septfois.findings.ruletypes.pattern import (
-    Starts,
-    _matches,
-    _matches_at,
-    _opening_positions,
-    match_starts,
-    opening_assertions,
-)
+from septfois.findings.prefilter import Starts, match_starts, opening_assertions
+from septfois.findings.ruletypes.pattern import _matches, _matches_at, _opening_positions
 from septfois.sources.inputs import parse_batch_line
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from conftest import REPO
+from septfois.cli import hookfile
 from septfois.sources import gitindex as hook
 
 RISKY = "We guarantee a 20% return to every investor this year.\n"
@@ -84,6 +85,15 @@ def test_a_risky_schedule_row_stops_the_commit_and_a_readme_is_not_a_post(repo: 
     assert "README.md" not in done.stderr
 
 
+def test_a_risky_post_named_like_a_stage_of_another_file_is_checked_itself(repo: Path, run_cli) -> None:
+    # `git show :0:clean.md` would read the stage-0 entry of clean.md: blobs are read by object id.
+    stage(repo, "clean.md", CLEAN)
+    stage(repo, "0:clean.md", RISKY)
+    result = run_cli(["hook", "run"])
+    assert result.code == 1
+    assert "0:clean.md:1:1: error sensitive:market [sensitive.price-guarantee]" in result.out
+
+
 def test_an_existing_foreign_hook_is_left_alone(repo: Path, run_cli) -> None:
     path = repo / ".git" / "hooks" / "pre-commit"
     path.write_text(FOREIGN, encoding="utf-8")
@@ -98,7 +108,7 @@ def test_install_with_force_sets_a_foreign_hook_aside_and_uninstall_restores_it(
     path = repo / ".git" / "hooks" / "pre-commit"
     path.write_text(FOREIGN, encoding="utf-8")
     assert run_cli(["hook", "install", "--force"]).code == 0
-    assert hook.is_ours(path) and os.access(path, os.X_OK)
+    assert hookfile.is_ours(path) and os.access(path, os.X_OK)
     assert (path.parent / "pre-commit.before-septfois").read_text(encoding="utf-8") == FOREIGN
     assert run_cli(["hook", "uninstall"]).code == 0
     assert path.read_text(encoding="utf-8") == FOREIGN

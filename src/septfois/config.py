@@ -10,9 +10,8 @@ from typing import Any
 
 from septfois import schema
 from septfois.errors import ConfigError
-from septfois.findings.packs import tomllib
 from septfois.model import ACCOUNTS, LANGUAGES, LEVEL_NAMES, UI_LANGS
-from septfois.tomlpos import key_line
+from septfois.tomlpos import key_line, tomllib
 
 CONFIG_NAME = "septfois.toml"
 FAIL_LEVELS = (*LEVEL_NAMES, "never")
@@ -158,18 +157,7 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
     quiet = table.get("quiet_period", [])
     if not isinstance(quiet, list):
         raise schema.Invalid(key("quiet_period"), "expected an array of tables: [[quiet_period]]")
-    periods = []
-    for index, item in enumerate(quiet):
-        where = (*key("quiet_period"), index)
-        entry = schema.table(item, where)
-        schema.only_keys(entry, {"start", "end", "reason"}, where)
-        periods.append(
-            QuietPeriod(
-                start=str(schema.required(entry, "start", where)),
-                end=str(schema.required(entry, "end", where)),
-                reason=schema.string(schema.required(entry, "reason", where), (*where, "reason")),
-            )
-        )
+    periods = [quiet_period(item, (*key("quiet_period"), index)) for index, item in enumerate(quiet)]
     return Config(
         languages=languages,
         default_language=default_language,
@@ -191,4 +179,15 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
             table.get("send_countdown", defaults.send_countdown), key("send_countdown")
         ),
         source=path,
+    )
+
+
+def quiet_period(value: Any, where: schema.Path) -> QuietPeriod:
+    """One [[quiet_period]] table (also a timing rule's example's `quiet_period`), its keys checked."""
+    entry = schema.table(value, where)
+    schema.only_keys(entry, {"start", "end", "reason"}, where)
+    return QuietPeriod(
+        start=str(schema.required(entry, "start", where)),
+        end=str(schema.required(entry, "end", where)),
+        reason=schema.string(schema.required(entry, "reason", where), (*where, "reason")),
     )

@@ -1,12 +1,15 @@
-"""The errors septfois reports to people: each names what is wrong and where."""
+"""The errors septfois reports to people (each names what is wrong and where), and its exit codes."""
 
 from __future__ import annotations
+
+# 0 nothing at the fail level, 1 findings at or above it, 2 a problem to fix, 3 a bug, 130 Ctrl-C.
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
 
 class SeptfoisError(Exception):
     """A problem the user can fix; the command line prints it and exits 2."""
 
-    exit_code = 2
+    exit_code = EXIT_ERROR
 
 
 class PackError(SeptfoisError):

@@ -20,7 +20,7 @@ CATEGORIES: tuple[str, ...] = (
     "pseudonym",
     "length",
     "empty",
-    "schedule",  # when a scheduled post goes out (a past date); found by the engine, not by a rule pack
+    "schedule",  # when a scheduled post goes out (a past date): the `timing` rules of rules/schedule.toml
 )
 
 ACCOUNTS: tuple[str, ...] = ("personal", "brand")

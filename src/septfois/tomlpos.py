@@ -1,9 +1,17 @@
-"""Finds the line of a key in TOML source, so errors can point at it (tomllib keeps no positions)."""
+"""TOML for packs, configuration and front matter: the parser, and the line of a key (it keeps none)."""
 
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Sequence
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on Python 3.10
+    import tomli as tomllib
+
+__all__ = ["key_line", "tomllib"]
 
 _HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(?:#.*)?$")
 _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:=|\.)""")

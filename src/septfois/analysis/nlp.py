@@ -11,6 +11,7 @@ from typing import Any
 
 import regex
 
+from septfois.analysis.honorifics import HONORIFICS
 from septfois.analysis.textmap import MappedText, normalise
 from septfois.analysis.value import Analysis, Deferred, Entity, Span, Token
 
@@ -21,7 +22,6 @@ MIN_WORDS_TO_DETECT = 3
 MIN_LETTERS_IN_WORDS = 10
 # A second language must be this probable before rules written for it also apply.
 SECOND_LANGUAGE_SHARE = 0.2
-_HONORIFICS = {"mr", "mrs", "ms", "miss", "dr", "prof", "m.", "mme", "mlle", "monsieur", "madame"}
 _lock = threading.Lock()
 # Texts spaCy runs through its models together in a batch.
 BATCH_SIZE = 64
@@ -222,7 +222,7 @@ class Pipeline:
             found = [Entity(e.label, e.start, e.end, text[e.start : e.end]) for e in found]
             return sorted(found, key=lambda e: (e.start, e.end))
 
-        analysis = Analysis(
+        return Analysis(
             text=text,
             lang=self.lang,
             langs=langs,
@@ -230,9 +230,8 @@ class Pipeline:
             tokens=tuple(tokens),
             sentences=Deferred(sentences),
             entities=Deferred(entities),
+            given_normalised=mapped,  # normalising again would give the same
         )
-        analysis.__dict__["normalised"] = mapped  # the cached view: normalising again gives the same
-        return analysis
 
 
 _UPPER = regex.compile(r"\p{Lu}")
@@ -304,12 +303,12 @@ def _rule_based_people(tokens: Sequence[Token]) -> Iterable[Entity]:
     while index < len(tokens) - 1:
         tok = tokens[index]
         lowered = tok.text.lower().rstrip(".")
-        starts = (tok.text.istitle() and lowered in names) or lowered in _HONORIFICS
+        starts = (tok.text.istitle() and lowered in names) or lowered in HONORIFICS
         follow = index + 1
         while follow < len(tokens) and follow - index <= 3 and _is_name_word(tokens[follow].text):
             follow += 1
         if starts and follow > index + 1:
-            first = index + 1 if lowered in _HONORIFICS else index
+            first = index + 1 if lowered in HONORIFICS else index
             yield Entity("PER", tokens[first].start, tokens[follow - 1].end, "")
             index = follow
         else:

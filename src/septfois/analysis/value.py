@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Generic, TypeVar, overload
+from typing import Any, Generic, TypeVar, overload
 
 from septfois.analysis.textmap import MappedText, fold, fold_text, normalise
 
@@ -75,6 +75,38 @@ class Deferred(Sequence[T], Generic[T]):
         return repr(self._get())
 
 
+class MemoKey(Generic[T]):
+    """A slot of the Memo, made once by the module that fills it: the value's type goes with the key."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name  # for repr only: keys compare by identity, so two modules never collide
+
+    def __repr__(self) -> str:
+        return f"MemoKey({self.name!r})"
+
+
+class Memo:
+    """What rules work out from one post and share (its names, its content words...), each computed once.
+
+    Typed by its keys: `memo.once(KEY, compute)` gives the type `KEY` was made with, no cast needed."""
+
+    def __init__(self) -> None:
+        self._values: dict[tuple[MemoKey[Any], Hashable], Any] = {}
+
+    def once(self, key: MemoKey[T], compute: Callable[[], T], variant: Hashable = None) -> T:
+        """The value of `key` (for `variant`, e.g. a folding), computed by `compute` the first time."""
+        slot = (key, variant)
+        if slot in self._values:
+            return self._values[slot]  # type: ignore[no-any-return]
+        value = self._values[slot] = compute()
+        return value
+
+
+_TOKEN_FORMS: MemoKey[tuple[tuple[str, ...], tuple[str, ...]]] = MemoKey("token forms")
+_WORD_INDEX: MemoKey[WordIndex] = MemoKey("word index")
+_TOKEN_INDEX: MemoKey[TokenIndex] = MemoKey("token index")
+
+
 @dataclass(frozen=True)
 class Analysis:
     """What the language pipeline made of a text; built by hand in rule tests.
@@ -90,11 +122,13 @@ class Analysis:
     tokens: tuple[Token, ...] = ()
     sentences: Sequence[Span] = ()
     entities: Sequence[Entity] = ()
-    extras: dict[str, object] = field(default_factory=dict, compare=False)
+    memo: Memo = field(default_factory=Memo, compare=False, repr=False)
+    # The text normalised, when whoever built the value has it already (the pipeline normalises first).
+    given_normalised: MappedText | None = field(default=None, compare=False, repr=False)
 
     @cached_property
     def normalised(self) -> MappedText:
-        return normalise(self.text)
+        return self.given_normalised if self.given_normalised is not None else normalise(self.text)
 
     @cached_property
     def folded(self) -> MappedText:
@@ -123,33 +157,31 @@ class Analysis:
 
     def token_forms(self, *, accents: bool, case: bool) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Folded (lemmas, surface forms) of the tokens, computed once per folding for all rules."""
-        key = ("token_forms", accents, case)
-        forms = self.extras.get(key)
-        if forms is None:
+
+        def compute() -> tuple[tuple[str, ...], tuple[str, ...]]:
             lemmas = tuple(
                 fold_text(tok.lemma.replace("\u2019", "'"), accents=accents, case=case) for tok in self.tokens
             )
             surfaces = tuple(
                 fold_text(tok.text.replace("\u2019", "'"), accents=accents, case=case) for tok in self.tokens
             )
-            forms = self.extras[key] = (lemmas, surfaces)
-        return forms  # type: ignore[return-value]
+            return lemmas, surfaces
+
+        return self.memo.once(_TOKEN_FORMS, compute, (accents, case))
 
     def word_index(self, *, accents: bool, case: bool) -> WordIndex:
         """Where each word of the folded view starts, built once per folding for all rules."""
-        key = ("word_index", accents, case)
-        index = self.extras.get(key)
-        if index is None:
-            index = self.extras[key] = WordIndex.of(self.view(accents=accents, case=case).text)
-        return index  # type: ignore[return-value]
+        return self.memo.once(
+            _WORD_INDEX, lambda: WordIndex.of(self.view(accents=accents, case=case).text), (accents, case)
+        )
 
     def token_index(self, *, accents: bool, case: bool) -> TokenIndex:
         """Token positions by folded lemma and surface form, built once per folding for all rules."""
-        key = ("token_index", accents, case)
-        index = self.extras.get(key)
-        if index is None:
-            index = self.extras[key] = TokenIndex.of(*self.token_forms(accents=accents, case=case))
-        return index  # type: ignore[return-value]
+        return self.memo.once(
+            _TOKEN_INDEX,
+            lambda: TokenIndex.of(*self.token_forms(accents=accents, case=case)),
+            (accents, case),
+        )
 
     def sentence_of(self, offset: int) -> int:
         """Index of the sentence holding `offset` (0 when there is no sentence split)."""

@@ -11,16 +11,14 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from septfois.cli import main as cli
+from septfois.cli.options import UsageError, add_check_options
 from septfois.cli.progress import Progress
-from septfois.config import Config, load_config
+from septfois.cli.service import base_post, check_located, configured, exit_code, make_checker, posts_from
 from septfois.errors import InputError
-from septfois.model import Level, Post, Report
-from septfois.sources.postfile import LocatedPost
+from septfois.model import Post, Report
 
 if TYPE_CHECKING:  # the engine loads spaCy lazily; the type alone costs nothing
     from septfois.cli.formats import Placed, RuleDoc
@@ -61,58 +59,21 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="auto",
         help="colour the levels: auto (when stdout is a terminal and NO_COLOR is unset), always, never",
     )
-    cli.add_check_options(parser)
+    add_check_options(parser)
     parser.set_defaults(handler=run)
-
-
-def configured(args: argparse.Namespace) -> Config:
-    """The configuration file's settings, overridden by what the command line says."""
-    config = load_config(args.config)
-    changes: dict[str, object] = {}
-    if args.fail_on:
-        changes["fail_on"] = args.fail_on
-    if args.ui_lang:
-        changes["ui_language"] = args.ui_lang
-    if args.platform:
-        changes["platforms"] = tuple(dict.fromkeys(args.platform))
-    if args.account:
-        changes["account"] = args.account
-    return replace(config, **changes) if changes else config
-
-
-def make_checker(args: argparse.Namespace, config: Config) -> Checker:
-    from septfois.findings.engine import Checker
-
-    return Checker(config, extra_packs=args.pack, disabled=args.disable)
-
-
-def base_post(args: argparse.Namespace, config: Config, text: str = "") -> Post:
-    return Post(text=text, lang=args.lang, account=config.account, kind="reply" if args.reply else "post")
-
-
-def exit_code(reports: Iterable[Report], fail_on: str, had_error: bool) -> int:
-    if had_error:
-        return cli.EXIT_ERROR
-    if fail_on == "never":
-        return cli.EXIT_OK
-    threshold = Level.parse(fail_on)
-    worst = max((r.worst() or 0 for r in reports), default=0)
-    return cli.EXIT_FINDINGS if worst >= threshold else cli.EXIT_OK
 
 
 def run(args: argparse.Namespace) -> int:
     if args.jsonl is not None:
         if args.paths:
-            raise cli.UsageError("give either --jsonl FILE or post paths, not both")
+            raise UsageError("give either --jsonl FILE or post paths, not both")
         if args.format not in (None, "json"):
-            raise cli.UsageError(
-                "--jsonl writes JSON Lines; it cannot be combined with --format " + args.format
-            )
+            raise UsageError("--jsonl writes JSON Lines; it cannot be combined with --format " + args.format)
         return run_batch(args)
     paths = list(args.paths)
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
-            raise cli.UsageError("nothing to check: give post files, - for stdin, or pipe text in")
+            raise UsageError("nothing to check: give post files, - for stdin, or pipe text in")
         paths = ["-"]
     config = configured(args)
     checker = make_checker(args, config)
@@ -177,11 +138,10 @@ def expand(paths: Iterable[str]) -> list[str | InputError]:
 
 
 def rule_docs(checker: Checker, ui_lang: str) -> dict[str, RuleDoc]:
-    """What SARIF says of each active rule (and of the schedule check, which is code, not a pack rule)."""
+    """What SARIF says of each active rule."""
     from septfois.cli.formats import RuleDoc
-    from septfois.sources import schedule
 
-    docs = {
+    return {
         rule.id: RuleDoc(
             rule.id,
             _in(rule.why, ui_lang),
@@ -191,10 +151,6 @@ def rule_docs(checker: Checker, ui_lang: str) -> dict[str, RuleDoc]:
         )
         for rule in checker.rules
     }
-    texts = schedule.TEXTS.get(ui_lang, schedule.TEXTS["en"])
-    why, instead = texts["past_why"], texts["past_instead"]
-    docs[schedule.PAST_RULE] = RuleDoc(schedule.PAST_RULE, why, f"{why} {instead}", None, "schedule")
-    return docs
 
 
 def _in(texts: Mapping[str, str], ui_lang: str) -> str:
@@ -215,54 +171,6 @@ def rule_uri(file: str, line: int | None) -> str | None:
     return path.as_uri() + (f"#L{line}" if line else "")
 
 
-def check_located(
-    checker: Checker, items: Iterable[LocatedPost], progress: Progress | None = None
-) -> list[Placed]:
-    """Check posts read from files; notes (a pattern skipped for time) go to stderr.
-
-    Findings of an acknowledged rule are kept apart, with the author's reason, for the outputs that
-    record them (SARIF's suppressions); the others never show them.
-    """
-    from septfois.cli.formats import Placed
-
-    placed = []
-    for item in items:
-        post = replace(item.post, acknowledged=()) if item.post.acknowledged else item.post
-        # Findings are located in the post's text; `place` moves them to where the author sees them.
-        report = item.place(checker.check(post, source=item.source))
-        for note in report.notes:
-            if progress is not None:
-                progress.close()
-            print(f"septfois: {item.source}: {note}", file=sys.stderr)
-        accepted = set(item.post.acknowledged)
-        kept = tuple(f for f in report.findings if f.rule not in accepted)
-        acknowledged = tuple((f, item.reasons.get(f.rule, "")) for f in report.findings if f.rule in accepted)
-        placed.append(Placed(replace(report, findings=kept), item.file, item.content, acknowledged))
-    return placed
-
-
-def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[LocatedPost]:
-    """The posts one path holds, with the context the command line and configuration give them.
-
-    Post files (.md, .txt) may carry front matter and schedules (.csv, .jsonl) hold one post a row;
-    what they say about a post wins over the command line and configuration.
-    """
-    from septfois.sources.inputs import decode, read_bounded, read_path
-    from septfois.sources.postfile import POST_SUFFIXES, located
-    from septfois.sources.schedule import SCHEDULE_SUFFIXES, read_schedule_file
-
-    if path == "-":
-        text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
-        return [LocatedPost("-", base_post(args, config, text), content=text)]
-    suffix = Path(path).suffix.lower()
-    if suffix in SCHEDULE_SUFFIXES:
-        return located(read_schedule_file(Path(path)), path, base_post(args, config))
-    content = read_path(Path(path))
-    if suffix in POST_SUFFIXES:
-        return located(content, path, base_post(args, config))
-    return [LocatedPost(path, base_post(args, config, content), content=content)]
-
-
 def batch_workers() -> int:
     """Worker processes for a JSON Lines batch: one per usable core, at most MAX_WORKERS; 0 checks in
     this process. SEPTFOIS_BATCH_WORKERS sets the number. Workers are forked once the language models
@@ -273,7 +181,7 @@ def batch_workers() -> int:
     setting = os.environ.get("SEPTFOIS_BATCH_WORKERS", "").strip()
     if setting:
         if not setting.isdigit():
-            raise cli.UsageError(f"SEPTFOIS_BATCH_WORKERS must be a whole number (got {setting!r})")
+            raise UsageError(f"SEPTFOIS_BATCH_WORKERS must be a whole number (got {setting!r})")
         return int(setting) if int(setting) > 1 else 0
     if not sys.platform.startswith("linux"):
         return 0

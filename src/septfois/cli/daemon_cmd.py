@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import time
 
-from septfois.cli import main as cli
+from septfois.cli.options import UsageError
+from septfois.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
 from septfois.server import client as daemon_client
 
 NAME = "daemon"
@@ -32,12 +33,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     where = daemon_client.paths()
     if where is None:
-        raise cli.UsageError("no private runtime folder for the background process (see XDG_RUNTIME_DIR)")
+        raise UsageError("no private runtime folder for the background process (see XDG_RUNTIME_DIR)")
     if args.daemon_action == "start":
         sock = daemon_client.connect_or_start(where)
         if sock is None:
             print(f"septfois: the background process did not start; see {where.log}")
-            return cli.EXIT_ERROR
+            return EXIT_ERROR
         sock.close()
         args.daemon_action = "status"
         # Answering comes first, loading second: wait for the models so that the next check is quick.
@@ -50,17 +51,17 @@ def run(args: argparse.Namespace) -> int:
     status = daemon_client.ask(where, "status" if args.daemon_action == "status" else "stop")
     if status is None:
         print("not running")
-        return cli.EXIT_OK if args.daemon_action == "stop" else cli.EXIT_FINDINGS
+        return EXIT_OK if args.daemon_action == "stop" else EXIT_FINDINGS
     if args.daemon_action == "stop":
         gone = daemon_client.wait_until_gone(where)
         print(
             f"stopped (pid {status['pid']})" if gone else f"asked pid {status['pid']} to stop; still running"
         )
-        return cli.EXIT_OK if gone else cli.EXIT_ERROR
+        return EXIT_OK if gone else EXIT_ERROR
     state = "ready" if status["ready"] else "loading models"
     print(
         f"running, {state}: pid {status['pid']}, up {status['uptime']} s, {status['served']} runs served, "
         f"exits after {status['idle_timeout']:g} s idle; memory {status['rss_mb']} MB "
         f"(peak {status['peak_rss_mb']} MB); socket {status['socket']}; log {where.log}"
     )
-    return cli.EXIT_OK
+    return EXIT_OK

@@ -9,7 +9,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from septfois.cli import main as cli
+from septfois.cli.options import UsageError, add_check_options
+from septfois.errors import EXIT_OK
 
 NAME = "edit"
 EXIT_NOT_SENT = 1
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "file", nargs="?", type=Path, metavar="FILE", help="post file to open (created on save)"
     )
-    cli.add_check_options(parser, fail_on=False)
+    add_check_options(parser, fail_on=False)
     parser.add_argument(
         "--countdown",
         type=int,
@@ -52,7 +53,7 @@ def terminal() -> Iterator[None]:
     try:
         tty = os.open("/dev/tty", os.O_RDWR)
     except OSError:
-        raise cli.UsageError(
+        raise UsageError(
             "the editor needs a terminal (no /dev/tty); use `septfois check` for piped text"
         ) from None
     saved = {fd: os.dup(fd) for fd in needs}
@@ -70,7 +71,7 @@ def terminal() -> Iterator[None]:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
-    from septfois.cli.check_cmd import configured
+    from septfois.cli.service import configured
     from septfois.tui.app import create_app
 
     config = configured(args)
@@ -106,4 +107,4 @@ def run(args: argparse.Namespace) -> int:
         print(messages("exit.copied"), file=sys.stderr)
     else:
         print(messages("exit.saved", path=result.path), file=sys.stderr)
-    return cli.EXIT_OK
+    return EXIT_OK

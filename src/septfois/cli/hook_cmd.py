@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from septfois.cli import check_cmd
-from septfois.cli import main as cli
+from septfois.cli import hookfile, service
 from septfois.cli.formats import Placed
-from septfois.errors import InputError
+from septfois.cli.options import add_check_options
+from septfois.errors import EXIT_OK, InputError
 from septfois.sources import gitindex as hook
 
 NAME = "hook"
@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     run = actions.add_parser("run", help="check the staged posts (what the installed hook runs)")
     add_path_options(run)
-    cli.add_check_options(run)
+    add_check_options(run)
     run.set_defaults(handler=run_hook)
 
 
@@ -48,13 +48,13 @@ def add_path_options(parser: argparse.ArgumentParser) -> None:
 
 
 def run_install(args: argparse.Namespace) -> int:
-    print(hook.install(force=args.force, files=args.files, exclude=args.exclude))
-    return cli.EXIT_OK
+    print(hookfile.install(force=args.force, files=args.files, exclude=args.exclude))
+    return EXIT_OK
 
 
 def run_uninstall(args: argparse.Namespace) -> int:
-    print(hook.uninstall())
-    return cli.EXIT_OK
+    print(hookfile.uninstall())
+    return EXIT_OK
 
 
 def run_hook(args: argparse.Namespace) -> int:
@@ -65,26 +65,28 @@ def run_hook(args: argparse.Namespace) -> int:
     paths = hook.staged_paths(args.files, args.exclude, cwd=top)
     if not paths:
         # Nothing to check: do not pay for loading the language models.
-        return cli.EXIT_OK
-    config = check_cmd.configured(args)
-    checker = check_cmd.make_checker(args, config)
+        return EXIT_OK
+    config = service.configured(args)
+    checker = service.make_checker(args, config)
     reports: list[Placed] = []
     had_error = False
+    objects = hook.staged_objects(top)
     for path in paths:
         try:
-            items = located(hook.read_staged(path, top).content, path, check_cmd.base_post(args, config))
+            staged = hook.read_staged(path, top, objects=objects)
+            items = located(staged.content, path, service.base_post(args, config))
         except InputError as error:
             print(f"septfois: {error}", file=sys.stderr)
             had_error = True
             continue
-        reports.extend(check_cmd.check_located(checker, items))
+        reports.extend(service.check_located(checker, items))
     from septfois.cli.formats import render
 
     # Posts without findings would only bury the ones that stop the commit.
     sys.stdout.write(render([r for r in reports if r.report.findings], "text", ui_lang=config.ui_language))
     sys.stdout.flush()
-    code = check_cmd.exit_code([r.report for r in reports], config.fail_on, had_error)
-    if code != cli.EXIT_OK:
+    code = service.exit_code([r.report for r in reports], config.fail_on, had_error)
+    if code != EXIT_OK:
         why = "a staged post could not be read" if had_error else f"findings at or above {config.fail_on}"
         print(
             f"septfois: commit stopped: {why}. Fix the post, acknowledge the rule in its front matter "

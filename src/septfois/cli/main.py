@@ -7,17 +7,17 @@ import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from types import ModuleType
 
 from septfois import __version__
-from septfois.errors import SeptfoisError
+from septfois.cli.options import UsageError, add_check_options
+from septfois.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, SeptfoisError
 
-EXIT_OK, EXIT_FINDINGS, EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-
-class UsageError(SeptfoisError):
-    """Arguments that do not make sense together."""
+# Exit codes, the usage error and the check options are importable from here as before.
+__all__ = [
+    "EXIT_ERROR", "EXIT_FINDINGS", "EXIT_INTERNAL", "EXIT_INTERRUPTED", "EXIT_OK", "UsageError",
+    "add_check_options", "build_parser", "command_modules", "entry", "guarded_main", "main",
+]  # fmt: skip
 
 
 class _Parser(argparse.ArgumentParser):
@@ -25,54 +25,6 @@ class _Parser(argparse.ArgumentParser):
         # argparse's default exit code for usage errors is already 2; keep its message, add a hint.
         self.print_usage(sys.stderr)
         self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
-
-
-def add_check_options(parser: argparse.ArgumentParser, *, fail_on: bool = True) -> None:
-    """Options shared by every command that checks posts."""
-    from septfois.findings.platforms import PLATFORMS
-    from septfois.model import ACCOUNTS, LANGUAGES, LEVEL_NAMES, UI_LANGS
-
-    parser.add_argument("--lang", choices=LANGUAGES, help="language of the post (default: detected)")
-    parser.add_argument(
-        "--platform",
-        action="append",
-        choices=sorted(PLATFORMS),
-        metavar="NAME",
-        help=f"platform to count length for; repeatable ({', '.join(sorted(PLATFORMS))})",
-    )
-    parser.add_argument("--account", choices=ACCOUNTS, help="who posts: a personal or a brand account")
-    parser.add_argument("--reply", action="store_true", help="the post is a reply")
-    if fail_on:
-        parser.add_argument(
-            "--fail-on",
-            choices=(*LEVEL_NAMES, "never"),
-            help="lowest level that makes the exit code 1 (default: error)",
-        )
-    parser.add_argument(
-        "--config", type=Path, metavar="PATH", help="configuration file (default: discovered)"
-    )
-    parser.add_argument(
-        "--pack",
-        action="append",
-        type=Path,
-        default=[],
-        metavar="PATH",
-        help="extra rule pack file or folder; repeatable",
-    )
-    parser.add_argument(
-        "--disable", action="append", default=[], metavar="RULE_ID", help="turn a rule off; repeatable"
-    )
-    parser.add_argument(
-        "--ui-lang", choices=UI_LANGS, help="language of the messages (default: configuration, else en)"
-    )
-    # Read by daemon_client before parsing (entry()'s fast path); declared here for --help and so that
-    # the server, which never receives it, and an in-process run accept the same command lines.
-    parser.add_argument(
-        "--no-daemon",
-        action="store_true",
-        help="run in this process, without the background process that keeps the models loaded "
-        "(also SEPTFOIS_NO_DAEMON=1)",
-    )
 
 
 # Optional subcommand modules: the terminal UI and git hooks. Each module has NAME and

@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from septfois.cli import main as cli
-from septfois.errors import InputError
+from septfois.cli.options import UsageError, add_check_options
+from septfois.errors import EXIT_FINDINGS, EXIT_OK, InputError
 from septfois.model import UI_LANGS
 
 NAME = "rules"
@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--show", choices=("misses", "false-alarms", "all"), help="also list the posts that disagree"
     )
     evaluate.add_argument("--format", choices=("text", "json"), default="text")
-    cli.add_check_options(evaluate)
+    add_check_options(evaluate)
     evaluate.set_defaults(handler=run_eval)
 
 
@@ -69,7 +69,7 @@ def run_list(args: argparse.Namespace) -> int:
                 else (setting or rule.level.label)
             )
             print(f"{rule.id:<40} {state:<8} {rule.category:<20} {rule.type}")
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def run_show(args: argparse.Namespace) -> int:
@@ -90,8 +90,8 @@ def run_show(args: argparse.Namespace) -> int:
                 for label, examples in (("flags", rule.must_flag), ("passes", rule.must_pass)):
                     for example in examples:
                         print(f"  {label}: {example.post.text!r}")
-                return cli.EXIT_OK
-    raise cli.UsageError(f"unknown rule {args.rule_id!r} (see `septfois rules list`)")
+                return EXIT_OK
+    raise UsageError(f"unknown rule {args.rule_id!r} (see `septfois rules list`)")
 
 
 def run_test(args: argparse.Namespace) -> int:
@@ -112,11 +112,11 @@ def run_test(args: argparse.Namespace) -> int:
             print(ExampleFailure(rule, example, expected).describe())
     rules = sum(len(pack.rules) for pack in packs)
     print(f"{rules} rules, {total} examples: {total - failed} passed, {failed} failed")
-    return cli.EXIT_FINDINGS if failed else cli.EXIT_OK
+    return EXIT_FINDINGS if failed else EXIT_OK
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from septfois.cli.check_cmd import base_post, configured, make_checker
+    from septfois.cli.service import base_post, configured, make_checker
     from septfois.findings.evaluate import Labelled, evaluate
     from septfois.sources.inputs import decode_line, parse_batch_line
 
@@ -150,7 +150,7 @@ def run_eval(args: argparse.Namespace) -> int:
         print(json.dumps(_as_json(result), indent=2))
     else:
         sys.stdout.write(_as_text(result, args.show))
-    return cli.EXIT_OK
+    return EXIT_OK
 
 
 def _figure(value: float | None) -> str:

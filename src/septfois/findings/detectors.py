@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 import regex
 
+from septfois.analysis.honorifics import ABBREVIATED_PATTERN, HONORIFICS
 from septfois.analysis.nlp import first_names, opens_sentence
 from septfois.analysis.textmap import fold_text
-from septfois.analysis.value import Analysis, Span
+from septfois.analysis.value import Analysis, MemoKey, Span
 
 
 def _words(text: str) -> frozenset[str]:
@@ -95,7 +96,7 @@ _CASE_NUMBER = regex.compile(
 )
 
 # --- names ------------------------------------------------------------------------------------------
-_HONORIFIC = r"(?:M|MM|Mme|Mmes|Mlle|Mr|Mrs|Ms|Dr|Pr)\."
+_HONORIFIC = ABBREVIATED_PATTERN
 _NAME_WORD = r"(?:\p{Lu}'?\p{Lu}?\p{Ll}+(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}\p{Ll}+)*)"
 _PARTICLE = r"(?:de|du|des|del|della|van|von|der|den|da|di|dos|le|la|ben|bin|al|el|ibn)"
 # A run of capitalised words (honorifics with a full stop included) ending on a name-like word.
@@ -126,7 +127,7 @@ _NOT_NAMES = _GREETINGS | _words(
     """
 )
 
-_HONORIFIC_WORDS = _words("madame monsieur mademoiselle m mm mme mmes mlle mr mrs ms miss mister dr pr")
+_HONORIFIC_WORDS = HONORIFICS
 _NOT_NAMES_OR_HONORIFICS = _NOT_NAMES | _HONORIFIC_WORDS
 _THING_WORDS = _NOT_NAMES - _GREETINGS  # what follows them belongs to a thing ("Maison Pellerin")
 
@@ -277,6 +278,9 @@ def _is_first_name(word: str) -> bool:
     return folded in known or ("-" in folded and all(part in known for part in folded.split("-")))
 
 
+_NAMES: MemoKey[tuple[Name, ...]] = MemoKey("names")  # by `full`
+
+
 def names(analysis: Analysis, *, full: bool = False) -> list[Name]:
     """People's names: an honorific then a name, a known first name then a surname, or a named entity;
     with `full`, only those that single someone out (see `Name.full`).
@@ -286,10 +290,11 @@ def names(analysis: Analysis, *, full: bool = False) -> list[Name]:
     capitalised). Words that open sentences or name things ("Bonjour", "Lundi", "Maison") are trimmed,
     and nothing inside a link, an e-mail address, a street address or an @handle counts.
     """
-    key = ("names", full)
-    known_names = analysis.extras.get(key)  # four detectors ask for the names of one post
-    if known_names is not None:
-        return list(known_names)  # type: ignore[call-overload]
+    # Four detectors ask for the names of one post: found once.
+    return list(analysis.memo.once(_NAMES, lambda: _names(analysis, full=full), full))
+
+
+def _names(analysis: Analysis, *, full: bool) -> tuple[Name, ...]:
     view = analysis.normalised
     text = view.text
     blocked = [m.span() for m in _LINKISH.finditer(text)] + [m.span() for m in _ADDRESS.finditer(text)]
@@ -325,8 +330,7 @@ def names(analysis: Analysis, *, full: bool = False) -> list[Name]:
         name = Name(orig_start, orig_end, tuple(words), honorific)
         if name.full or not full:
             found.append(name)
-    analysis.extras[key] = tuple(found)
-    return found
+    return tuple(found)
 
 
 def people(analysis: Analysis, *, full_name: bool) -> Iterable[Span]:

@@ -13,9 +13,9 @@ from septfois.analysis.value import Analysis
 from septfois.config import Config, user_packs_dir
 from septfois.errors import SeptfoisError
 from septfois.findings.packs import Pack, Rule, builtin_pack_paths, load_pack
-from septfois.findings.ruletypes import PatternTimeout, Subject
+from septfois.findings.ruletypes import Hit, PatternTimeout, Subject, TimingCheck
+from septfois.findings.timing import quiet_windows
 from septfois.model import Finding, Level, PlatformCount, Post, Report
-from septfois.sources import schedule
 
 
 def pack_files(folder_or_file: Path) -> list[Path]:
@@ -65,7 +65,7 @@ class Checker:
                 if rule.id in off or setting == "off":
                     continue
                 self.rules.append(replace(rule, level=Level.parse(setting)) if setting else rule)
-        self.quiet_windows = schedule.quiet_windows(self.config)
+        self.quiet_windows = quiet_windows(self.config)
 
     def load_models(self) -> None:
         """Load the language pipeline of every configured language now rather than at first use."""
@@ -125,10 +125,10 @@ class Checker:
         self, post: Post, analysis: Analysis, source: str, ui_lang: str | None, now: datetime | None
     ) -> Report:
         lang = ui_lang or self.config.ui_language
-        subject = Subject(analysis, post, self.config.platform_settings)
+        subject = Subject(analysis, post, self.config.platform_settings, now, self.quiet_windows)
         findings, notes = run_rules(self.rules, subject, lang)
         # When the post goes out changes how risky it is: a past date, a quiet period before results.
-        findings = schedule.timing_findings(findings, post, self.quiet_windows, lang, now)
+        findings = run_timing_rules(self.rules, findings, subject, lang)
         # The author accepted these rules for this post, with a reason kept in its front matter.
         findings = [finding for finding in findings if finding.rule not in post.acknowledged]
         findings = one_per_thing_said(findings, analysis.text)
@@ -140,14 +140,15 @@ class Checker:
 
 
 def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[list[Finding], list[str]]:
-    """Apply rules to one analysed post; a pattern that runs too long is skipped with a note."""
+    """Apply the text rules to one analysed post; a pattern that runs too long is skipped with a note.
+    Timing rules are left to `run_timing_rules`."""
     analysis, post = subject.analysis, subject.post
     findings: dict[tuple[str, int, int], Finding] = {}
     notes: list[str] = []
     if not analysis.text.strip():
         return [], notes  # nothing written yet: nothing to warn about (an editor starts empty)
     for rule in rules:
-        if not rule.applies_to(post, analysis.langs):
+        if isinstance(rule.detect, TimingCheck) or not rule.applies_to(post, analysis.langs):
             continue
         if rule.unless is not None and rule.unless.contains(analysis):
             continue
@@ -164,6 +165,38 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
                 )
     ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
     return ordered, notes
+
+
+def timing_hits(rule: Rule, subject: Subject) -> list[Hit]:
+    """Where a timing rule fires on the subject's post (none for a rule of another type)."""
+    if not isinstance(rule.detect, TimingCheck) or not rule.applies_to(subject.post, subject.analysis.langs):
+        return []
+    return list(rule.detect(subject))
+
+
+def run_timing_rules(
+    rules: Iterable[Rule], findings: Sequence[Finding], subject: Subject, ui_lang: str
+) -> list[Finding]:
+    """`findings` with what the post's schedule changes: the timing rules' own findings first (a past
+    date), and the findings of an escalating rule's categories raised to its level, its message (the
+    reason) added to their `why`, when the post goes out inside a quiet period."""
+    text = subject.analysis.text
+    added: list[Finding] = []
+    result = list(findings)
+    for rule in rules:
+        check = rule.detect
+        if not isinstance(check, TimingCheck):
+            continue
+        for hit in timing_hits(rule, subject):
+            if not check.escalates:
+                added.append(make_finding(rule, hit.start, hit.end, hit.values, None, text, ui_lang))
+                continue
+            note = rule.message[ui_lang].format(**hit.values)
+            result = [
+                replace(f, level=rule.level, why=f"{f.why} {note}") if f.category in check.escalates else f
+                for f in result
+            ]
+    return [*added, *result]
 
 
 def one_per_thing_said(findings: Sequence[Finding], text: str) -> list[Finding]:
@@ -197,8 +230,17 @@ def _speaker(cluster: Sequence[Finding], text: str) -> Finding:
     start, end = min(f.start for f in cluster), max(f.end for f in cluster)
     line, column = line_column(text, start)
     others = tuple(sorted({f.rule for f in cluster} - {speaker.rule}))
+    # A replacement was written for the speaker's own words, not for the stretch around them.
+    replacement = speaker.replacement if (start, end) == (speaker.start, speaker.end) else None
     return replace(
-        speaker, start=start, end=end, line=line, column=column, match=text[start:end], also=others
+        speaker,
+        start=start,
+        end=end,
+        line=line,
+        column=column,
+        match=text[start:end],
+        replacement=replacement,
+        also=others,
     )
 
 

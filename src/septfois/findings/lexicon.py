@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from septfois.analysis.textmap import fold_text
 from septfois.analysis.value import Analysis
@@ -56,6 +57,19 @@ class _Surface:
 
 
 @dataclass(frozen=True)
+class _Compiled:
+    """A lexicon's terms sorted for matching: by head word, starred, literal, and as lemma sequences."""
+
+    exact: dict[str, list[_Surface]]  # head word -> terms that need that exact word
+    heads: frozenset[str]
+    prefixed: tuple[_Surface, ...]  # starred one-word terms: any word starting with the head
+    literal: tuple[_Surface, ...]  # terms opening with a symbol ("#ad", "😂"): found with str.find
+    fallback: re.Pattern[str] | None  # degenerate terms (a lone "*"): the general regular expression
+    sequences: dict[str, list[tuple[Word, ...]]]  # first word ("" when starred) -> lemma sequences
+    first_words: frozenset[str]
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Terms such as "plaisanter", "second degré", "plaisant*" or "😂", compiled for fast matching.
 
@@ -71,6 +85,10 @@ class Lexicon:
     case: bool = True
 
     def __post_init__(self) -> None:
+        _ = self._compiled  # compiled as the pack loads, not at the first check
+
+    @cached_property
+    def _compiled(self) -> _Compiled:
         folded = sorted({self._fold(term.strip()) for term in self.terms if term.strip()})
         exact: dict[str, list[_Surface]] = {}  # head word -> terms that need that exact word
         prefixed: list[_Surface] = []  # starred one-word terms: any word starting with the head
@@ -86,13 +104,8 @@ class Lexicon:
                 prefixed.append(surface)
             else:
                 exact.setdefault(surface.head, []).append(surface)
-        object.__setattr__(self, "_exact", exact)
-        object.__setattr__(self, "_heads", frozenset(exact))
-        object.__setattr__(self, "_prefixed", tuple(prefixed))
-        object.__setattr__(self, "_literal", tuple(literal))
         # Degenerate terms (a lone "*") keep the general regular expression.
         pattern = "|".join(_surface_pattern(term) for term in fallback)
-        object.__setattr__(self, "_fallback", re.compile(pattern) if pattern else None)
         sequences: dict[str, list[tuple[Word, ...]]] = {}
         if self.lemmas:
             for term in folded:
@@ -102,8 +115,15 @@ class Lexicon:
                         for word in _ELISION.sub(" ", term).replace("-", " - ").split()
                     )
                     sequences.setdefault(words[0][0] if not words[0][1] else "", []).append(words)
-        object.__setattr__(self, "_sequences", sequences)
-        object.__setattr__(self, "_first_words", frozenset(word for word in sequences if word))
+        return _Compiled(
+            exact=exact,
+            heads=frozenset(exact),
+            prefixed=tuple(prefixed),
+            literal=tuple(literal),
+            fallback=re.compile(pattern) if pattern else None,
+            sequences=sequences,
+            first_words=frozenset(word for word in sequences if word),
+        )
 
     def _fold(self, text: str) -> str:
         return fold_text(text.replace("\u2019", "'"), accents=self.accents, case=self.case)
@@ -111,7 +131,7 @@ class Lexicon:
     def find(self, analysis: Analysis) -> list[tuple[int, int]]:
         """Spans (original offsets) where any term occurs, longest first at a position, no overlaps."""
         spans = self._surface_spans(analysis)
-        if self._sequences:
+        if self._compiled.sequences:
             spans.extend(self._lemma_spans(analysis))
         return _without_overlaps(spans)
 
@@ -126,29 +146,29 @@ class Lexicon:
                 found.append((at, end))
 
         index = analysis.word_index(accents=self.accents, case=self.case)
-        exact = self._exact
-        for head in self._heads & index.words:
+        exact = self._compiled.exact
+        for head in self._compiled.heads & index.words:
             for at in index.starts[head]:
                 for surface in exact[head]:
                     try_at(surface, at)
-        for surface in self._prefixed:
+        for surface in self._compiled.prefixed:
             for at in index.positions_with_prefix(surface.head):
                 try_at(surface, at)
-        for surface in self._literal:
+        for surface in self._compiled.literal:
             at = text.find(surface.parts[0])
             while at >= 0:
                 try_at(surface, at)
                 at = text.find(surface.parts[0], at + 1)
-        if self._fallback is not None:
-            found.extend(m.span() for m in self._fallback.finditer(text) if m.end() > m.start())
+        if self._compiled.fallback is not None:
+            found.extend(m.span() for m in self._compiled.fallback.finditer(text) if m.end() > m.start())
         return [view.span(start, end) for start, end in found]
 
     def _lemma_spans(self, analysis: Analysis) -> Iterable[tuple[int, int]]:
         tokens = analysis.tokens
         forms = analysis.token_index(accents=self.accents, case=self.case)
         lemmas, surfaces = forms.lemmas, forms.surfaces
-        by_first = self._sequences
-        firsts = list(self._first_words & forms.forms)
+        by_first = self._compiled.sequences
+        firsts = list(self._compiled.first_words & forms.forms)
         if "" in by_first:
             firsts.append("")
         for first in firsts:

@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import string
-import sys
 import threading
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from septfois import schema
+from septfois import fields, schema
+from septfois.config import quiet_period
+from septfois.dates import parse_datetime
 from septfois.errors import PackError
 from septfois.findings.lexicon import Lexicon
 from septfois.findings.ruletypes import RULE_TYPES, Detect
-from septfois.model import ACCOUNTS, CATEGORIES, KINDS, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
-from septfois.tomlpos import key_line
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
+from septfois.findings.timing import QuietWindow, quiet_window
+from septfois.model import CATEGORIES, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
+from septfois.tomlpos import key_line, tomllib
 
 PACK_KEYS = frozenset({"id", "version", "title", "languages", "description"})
 RULE_KEYS = frozenset(
@@ -32,7 +30,9 @@ RULE_KEYS = frozenset(
     }
 )  # fmt: skip
 WHEN_KEYS = frozenset({"kind", "account", "pseudonym", "platforms"})
-EXAMPLE_KEYS = frozenset({"text", "lang", "kind", "account", "pseudonym", "platforms"})
+EXAMPLE_KEYS = frozenset(
+    {"text", "lang", "kind", "account", "pseudonym", "platforms", "publish_at", "now", "quiet_period"}
+)
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,13 @@ class When:
 
 @dataclass(frozen=True)
 class Example:
-    """A post that must (or must not) make its rule fire."""
+    """A post that must (or must not) make its rule fire; a timing rule's example may also say when it is
+    checked (`now`, default: the clock) and the quiet period it is checked against."""
 
     post: Post
     line: int | None
+    now: datetime | None = None
+    quiet_windows: tuple[QuietWindow, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -275,15 +278,11 @@ def _texts(
 def _when(value: Any, path: schema.Path) -> When:
     table = schema.table(value, path)
     schema.only_keys(table, WHEN_KEYS, path)
-    from septfois.findings.platforms import PLATFORMS
-
     return When(
-        kind=schema.choice(table["kind"], KINDS, (*path, "kind")) if "kind" in table else None,
-        account=schema.choice(table["account"], ACCOUNTS, (*path, "account")) if "account" in table else None,
+        kind=fields.kind(table["kind"], (*path, "kind")) if "kind" in table else None,
+        account=fields.account(table["account"], (*path, "account")) if "account" in table else None,
         pseudonym=schema.boolean(table["pseudonym"], (*path, "pseudonym")) if "pseudonym" in table else None,
-        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), (*path, "platforms"))
-        if "platforms" in table
-        else (),
+        platforms=fields.platforms(table["platforms"], (*path, "platforms")) if "platforms" in table else (),
     )
 
 
@@ -299,16 +298,31 @@ def _example(item: Any, path: schema.Path) -> Example:
         return Example(Post(text=item), None)
     table = schema.table(item, path)
     schema.only_keys(table, EXAMPLE_KEYS, path)
-    from septfois.findings.platforms import PLATFORMS
-
     post = Post(
         text=schema.string(schema.required(table, "text", path), (*path, "text")),
-        lang=schema.choice(table["lang"], LANGUAGES, (*path, "lang")) if "lang" in table else None,
-        kind=schema.choice(table.get("kind", "post"), KINDS, (*path, "kind")),
-        account=schema.choice(table.get("account", "personal"), ACCOUNTS, (*path, "account")),
+        lang=fields.lang(table["lang"], (*path, "lang")) if "lang" in table else None,
+        kind=fields.kind(table.get("kind", "post"), (*path, "kind")),
+        account=fields.account(table.get("account", "personal"), (*path, "account")),
         pseudonym=schema.boolean(table.get("pseudonym", False), (*path, "pseudonym")),
-        platforms=schema.choices(table["platforms"], sorted(PLATFORMS), (*path, "platforms"))
-        if "platforms" in table
-        else (),
+        platforms=fields.platforms(table["platforms"], (*path, "platforms")) if "platforms" in table else (),
+        publish_at=_moment(table, "publish_at", path),
     )
-    return Example(post, None)
+    windows: tuple[QuietWindow, ...] = ()
+    if "quiet_period" in table:
+        where = (*path, "quiet_period")
+        try:
+            windows = (quiet_window(quiet_period(table["quiet_period"], where)),)
+        except ValueError as error:
+            raise schema.Invalid(
+                (*where, str(error)), "expected a date (2026-02-01) or a date-time"
+            ) from None
+    return Example(post, None, _moment(table, "now", path), windows)
+
+
+def _moment(table: Mapping[str, Any], key: str, path: schema.Path) -> datetime | None:
+    if key not in table:
+        return None
+    try:
+        return parse_datetime(table[key])
+    except ValueError as error:
+        raise schema.Invalid((*path, key), str(error)) from None

@@ -447,7 +447,9 @@ def _threads_length(text: str) -> int:
     return total
 
 
-_HASHTAG = regex.compile(r"(?<![\w&#＃])[#＃]\w+")
+# A hashtag as the platforms and the metrics count it: "#" or the full-width "＃", not inside a word, an
+# HTML entity ("&#39;") or a run of signs ("##").
+HASHTAG = regex.compile(r"(?<![\w&#＃])[#＃]\w+")
 _INSTAGRAM_MENTION = regex.compile(r"(?<![\w@＠])[@＠][A-Za-z0-9._]*[A-Za-z0-9_]")
 
 
@@ -475,7 +477,7 @@ def _extra_checks(platform: str, text: str) -> list[Check]:
         return [Check("links", len(links), _THREADS_MAX_LINKS)]
     if platform == "instagram":
         return [
-            Check("hashtags", len(_HASHTAG.findall(text)), _INSTAGRAM_MAX_HASHTAGS),
+            Check("hashtags", len(HASHTAG.findall(text)), _INSTAGRAM_MAX_HASHTAGS),
             Check("mentions", len(_INSTAGRAM_MENTION.findall(text)), _INSTAGRAM_MAX_MENTIONS),
         ]
     return []

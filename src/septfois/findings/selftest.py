@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from septfois.config import Config
-from septfois.findings.engine import Checker, run_rules
+from septfois.findings.engine import Checker, run_rules, timing_hits
 from septfois.findings.packs import Example, Pack, Rule
 from septfois.findings.ruletypes import Subject
 
@@ -38,9 +38,12 @@ def run_examples(
                 for example in examples:
                     post = checker.contextualise(example.post)
                     analysis = checker.analyse(post)
-                    subject = Subject(analysis, post, checker.config.platform_settings)
+                    subject = Subject(
+                        analysis, post, checker.config.platform_settings, example.now, example.quiet_windows
+                    )
                     findings, _ = run_rules([rule], subject, "en")
-                    yield rule, example, expected, bool(findings) == expected
+                    flagged = bool(findings) or bool(timing_hits(rule, subject))
+                    yield rule, example, expected, flagged == expected
 
 
 def failures(packs: Iterable[Pack], config: Config | None = None) -> list[ExampleFailure]:

@@ -1,7 +1,8 @@
 """The quick-check client: hands a command to the warm background process and relays its output."""
 
-# This module runs before anything else in a quick check, so it imports only the standard library
-# (no spaCy, regex, configuration or packs): `python -X importtime -m septfois check -` shows it.
+# This module runs before anything else in a quick check, so it imports only the standard library and
+# septfois.errors, which imports nothing (no spaCy, regex, configuration or packs): `python -X importtime
+# -m septfois check -` shows it.
 from __future__ import annotations
 
 import json
@@ -11,6 +12,8 @@ import struct
 import sys
 import time
 from collections.abc import Sequence
+
+from septfois.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
 
 # Frames on the socket: one kind byte, a 4-byte big-endian length, the payload.
 HEADER = struct.Struct("!cI")
@@ -31,7 +34,6 @@ DEFAULT_IDLE_SECONDS = 15 * 60
 START_TIMEOUT_SECONDS = 30.0
 # Read stdin in pieces no larger than this when the server asks for it.
 MAX_CHUNK = 1 << 20
-EXIT_OK, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 3, 130
 
 
 class Gone(Exception):

@@ -1,12 +1,10 @@
-"""The plain git pre-commit hook: installing and removing it, and reading the staged posts it checks."""
+"""The git index as a source of posts: which staged files are posts, and their staged content."""
 
 from __future__ import annotations
 
 import os
 import re
-import shlex
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,9 +17,6 @@ DEFAULT_EXCLUDE = (
     r"(^|/)(README|CHANGELOG|CHANGES|HISTORY|CONTRIBUTING|LICEN[CS]E|COPYING|AUTHORS|NOTICE|SECURITY"
     r"|CODE_OF_CONDUCT)[^/]*$|(^|/)(requirements[^/]*|constraints[^/]*|CMakeLists|robots)\.txt$|(^|/)\.github/"
 )
-# The line that marks a hook as ours: uninstall removes nothing without it, install overwrites nothing else.
-MARKER = "# septfois pre-commit hook"
-BACKUP_SUFFIX = ".before-septfois"
 
 
 class HookError(SeptfoisError):
@@ -38,89 +33,6 @@ def git(*args: str, cwd: Path | None = None) -> bytes:
         message = done.stderr.decode("utf-8", "replace").strip() or f"git {args[0]} failed"
         raise HookError(message)
     return done.stdout
-
-
-def hook_path(cwd: Path | None = None) -> Path:
-    """Where git looks for the pre-commit hook (it follows core.hooksPath)."""
-    base = cwd or Path.cwd()
-    git("rev-parse", "--git-dir", cwd=base)
-    relative = git("rev-parse", "--git-path", "hooks/pre-commit", cwd=base).decode().strip()
-    return base / relative
-
-
-def is_ours(path: Path) -> bool:
-    try:
-        return MARKER in path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-
-
-def script(files: str = DEFAULT_FILES, exclude: str = DEFAULT_EXCLUDE, interpreter: str | None = None) -> str:
-    """The hook: runs `septfois hook run` with the interpreter septfois is installed in, so it works
-    without the virtualenv on PATH, and falls back to a `septfois` on PATH if that interpreter is gone."""
-    python = interpreter or sys.executable
-    options = ""
-    if files != DEFAULT_FILES:
-        options += f" --files {shlex.quote(files)}"
-    if exclude != DEFAULT_EXCLUDE:
-        options += f" --exclude {shlex.quote(exclude)}"
-    return f"""#!/bin/sh
-{MARKER}: written by `septfois hook install`, removed by `septfois hook uninstall`.
-# It checks the staged posts and stops the commit when one has findings at or above the fail level.
-# Bypass it once with `git commit --no-verify`.
-PYTHON={shlex.quote(python)}
-if [ -x "$PYTHON" ] && "$PYTHON" -c 'import septfois' 2>/dev/null; then
-    exec "$PYTHON" -m septfois hook run{options}
-elif command -v septfois >/dev/null 2>&1; then
-    exec septfois hook run{options}
-fi
-echo "septfois: cannot run septfois (not in $PYTHON nor on PATH): reinstall, or commit with --no-verify" >&2
-exit 2
-"""
-
-
-def install(cwd: Path | None = None, *, force: bool = False, files: str = DEFAULT_FILES,
-            exclude: str = DEFAULT_EXCLUDE) -> str:  # fmt: skip
-    """Write the hook; one septfois did not write is set aside with `force`, else refused."""
-    for pattern in (files, exclude):
-        try:
-            re.compile(pattern)
-        except re.error as error:
-            raise HookError(f"{pattern!r} is not a valid regular expression: {error}") from None
-    path = hook_path(cwd)
-    said = f"installed the septfois pre-commit hook in {path}"
-    if path.exists() and not is_ours(path):
-        if not force:
-            raise HookError(
-                f"{path} exists and septfois did not write it; left as it is "
-                "(add `septfois hook run` to it, or use --force to set it aside and install septfois's)"
-            )
-        backup = path.with_name(path.name + BACKUP_SUFFIX)
-        if backup.exists():
-            raise HookError(f"{backup} already exists; move it before installing with --force")
-        path.rename(backup)
-        said += f"; the previous hook is kept in {backup} and comes back on uninstall"
-    elif path.exists():
-        said = f"updated the septfois pre-commit hook in {path}"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(script(files, exclude), encoding="utf-8")
-    path.chmod(0o755)
-    return said
-
-
-def uninstall(cwd: Path | None = None) -> str:
-    """Remove the hook if septfois wrote it (and restore the hook it set aside); never touch another one."""
-    path = hook_path(cwd)
-    backup = path.with_name(path.name + BACKUP_SUFFIX)
-    if not path.exists():
-        return f"no pre-commit hook in {path}: nothing to remove"
-    if not is_ours(path):
-        raise HookError(f"{path} was not written by septfois; left as it is")
-    path.unlink()
-    if backup.exists():
-        backup.rename(path)
-        return f"removed the septfois pre-commit hook; restored the previous hook in {path}"
-    return f"removed the septfois pre-commit hook from {path}"
 
 
 @dataclass(frozen=True)
@@ -141,13 +53,33 @@ def staged_paths(
     return [name for name in names if include.search(name) and not (skip and skip.search(name))]
 
 
-def read_staged(path: str, cwd: Path | None = None) -> StagedFile:
-    """The staged content of `path` (`git show :path`), decoded as the check command decodes files."""
+def staged_objects(cwd: Path | None = None) -> dict[str, str]:
+    """The object id of every path in the index (stage 0: what the commit will hold)."""
+    objects: dict[str, str] = {}
+    for entry in git("ls-files", "--stage", "-z", cwd=cwd).split(b"\0"):
+        if not entry:
+            continue
+        # "<mode> <object> <stage>\t<path>": the path is taken whole, whatever it holds (":", tabs).
+        info, _, name = entry.partition(b"\t")
+        _mode, oid, stage = info.decode("ascii").split(" ")
+        if stage == "0":
+            objects[name.decode("utf-8", "surrogateescape")] = oid
+    return objects
+
+
+def read_staged(path: str, cwd: Path | None = None, *, objects: dict[str, str] | None = None) -> StagedFile:
+    """The staged content of `path`, decoded as the check command decodes files.
+
+    The blob is read by its object id (`git cat-file blob OID`), never by `git show :PATH`, which would
+    read a path such as `0:clean.md` as the stage-0 entry of another file (`clean.md`)."""
     from septfois.sources.inputs import MAX_POST_BYTES, decode
     from septfois.sources.schedule import MAX_SCHEDULE_BYTES, SCHEDULE_SUFFIXES
 
+    oid = (objects if objects is not None else staged_objects(cwd)).get(path)
+    if oid is None:
+        raise HookError(f"{path}: not in the index (staged for removal, or in a merge conflict)")
     limit = MAX_SCHEDULE_BYTES if path.lower().endswith(SCHEDULE_SUFFIXES) else MAX_POST_BYTES
-    return StagedFile(path, decode(git("show", f":{path}", cwd=cwd), path, limit=limit))
+    return StagedFile(path, decode(git("cat-file", "blob", oid, cwd=cwd), path, limit=limit))
 
 
 def top_level(cwd: Path | None = None) -> Path:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from septfois import fields, schema
 from septfois.errors import InputError
-from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post
+from septfois.model import Post
 
 # A post is at most a few thousand characters; anything this large is a mistake (a binary, a log file).
 MAX_POST_BYTES = 1_000_000
@@ -91,23 +92,19 @@ def parse_batch_line(
     ident = data.get("id", number)
     if not isinstance(ident, str | int) or isinstance(ident, bool):
         raise InputError(f"{where}: `id` must be a string or a number")
-    lang = data.get("lang", base.lang)
-    if lang is not None and lang not in LANGUAGES:
-        raise InputError(f"{where}: `lang` must be one of {', '.join(LANGUAGES)} (got {lang!r})")
-    platforms = data.get("platforms", [data["platform"]] if "platform" in data else list(base.platforms))
-    from septfois.findings.platforms import PLATFORMS
-
-    if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
-        raise InputError(
-            f"{where}: `platform` must be one of {', '.join(sorted(PLATFORMS))} (got {platforms!r})"
-        )
-    account = data.get("account", base.account)
-    if account not in ACCOUNTS:
-        raise InputError(f"{where}: `account` must be personal or brand (got {account!r})")
-    kind = data.get("kind", base.kind)
-    if kind not in KINDS:
-        raise InputError(f"{where}: `kind` must be post or reply (got {kind!r})")
-    post = Post(text=text, lang=lang, platforms=tuple(platforms), account=account, kind=kind)
+    try:
+        lang = fields.lang(data.get("lang", base.lang))
+        if "platforms" in data:
+            platforms = fields.platforms(data["platforms"])
+        elif "platform" in data:
+            platforms = fields.platforms(data["platform"], ("platform",))
+        else:
+            platforms = base.platforms
+        account = fields.account(data.get("account", base.account))
+        kind = fields.kind(data.get("kind", base.kind))
+    except schema.Invalid as error:
+        raise fields.input_error(where, error) from None
+    post = Post(text=text, lang=lang, platforms=platforms, account=account, kind=kind)
     return BatchItem(
         str(ident) if isinstance(ident, str) else ident, post, {k: data[k] for k in extra_keys if k in data}
     )  # type: ignore[arg-type]

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 
+from septfois import fields, schema
+from septfois.dates import parse_datetime
 from septfois.errors import InputError
-from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post, Report
+from septfois.model import Post, Report
 from septfois.sources.places import CharMap, Lines, shifted
-from septfois.tomlpos import key_line
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on Python 3.10
-    import tomli as tomllib
+from septfois.tomlpos import key_line, tomllib
 
 DELIMITER = "+++"
 POST_SUFFIXES = (".md", ".txt")
@@ -193,29 +189,27 @@ def _post(text: str, meta: Mapping[str, Any], name: str, source: str, base: Post
         line = key_line(source, (key, *path)) or key_line(source, (key,))
         return InputError(f"{name}:{(line or 0) + 1}: {key}: {problem}")
 
+    def invalid(error: schema.Invalid) -> InputError:
+        line = key_line(source, error.path) or key_line(source, error.path[:1])
+        return InputError(f"{name}:{(line or 0) + 1}: {schema.show_path(error.path)}: {error.problem}")
+
     unknown = [key for key in meta if key not in KEYS]
     if unknown:
         raise fail(unknown[0], f"unknown front matter key (expected: {', '.join(KEYS)})")
-    from septfois.findings.platforms import PLATFORMS
-
-    platforms = meta.get("platforms", list(base.platforms))
-    if isinstance(platforms, str):
-        platforms = [platforms]
-    if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
-        raise fail("platforms", f"expected a list of {', '.join(sorted(PLATFORMS))} (got {platforms!r})")
-    account = meta.get("account", base.account)
-    if account not in ACCOUNTS:
-        raise fail("account", f"expected personal or brand (got {account!r})")
-    lang = meta.get("lang", base.lang)
-    if lang is not None and lang not in LANGUAGES:
-        raise fail("lang", f"expected one of {', '.join(LANGUAGES)} (got {lang!r})")
+    try:
+        platforms = fields.platforms(meta.get("platforms", base.platforms))
+        account = fields.account(meta.get("account", base.account))
+        lang = fields.lang(meta.get("lang", base.lang))
+    except schema.Invalid as error:
+        raise invalid(error) from None
     reply_to = meta.get("reply_to")
     if reply_to is not None and not isinstance(reply_to, str):
         raise fail("reply_to", "expected a string (the address or id of the post answered)")
     # A post that names what it answers is a reply, unless the author says otherwise.
-    kind = meta.get("kind", "reply" if reply_to else base.kind)
-    if kind not in KINDS:
-        raise fail("kind", f"expected post or reply (got {kind!r})")
+    try:
+        kind = fields.kind(meta.get("kind", "reply" if reply_to else base.kind))
+    except schema.Invalid as error:
+        raise invalid(error) from None
     publish_at = None
     if "publish_at" in meta:
         try:
@@ -238,38 +232,12 @@ def _post(text: str, meta: Mapping[str, Any], name: str, source: str, base: Post
         base,
         text=text,
         lang=lang,
-        platforms=tuple(dict.fromkeys(platforms)),
+        platforms=platforms,
         account=account,
         kind=kind,
         publish_at=publish_at,
         acknowledged=tuple(dict.fromkeys(rules)),
     )
-
-
-def parse_datetime(value: object) -> datetime:
-    """An RFC 3339 date-time (a TOML offset date-time or a string); ValueError naming the expected form."""
-    expected = "expected an RFC 3339 date-time with its UTC offset, e.g. 2025-03-01T09:00:00+01:00"
-    if isinstance(value, str):
-        try:
-            value = iso_datetime(value)
-        except ValueError:
-            raise ValueError(f"{expected} (got {value!r})") from None
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            # Without an offset the instant depends on where the scheduler runs: refuse to guess.
-            raise ValueError(f"{expected} (the offset is missing)")
-        return value
-    if isinstance(value, date | time):
-        raise ValueError(f"{expected} (got only a {'date' if isinstance(value, date) else 'time'})")
-    raise ValueError(f"{expected} (got {value!r})")
-
-
-def iso_datetime(value: str) -> datetime:
-    """datetime.fromisoformat, also taking the `Z` of RFC 3339 on Python 3.10."""
-    value = value.strip()
-    if value[-1:] in ("Z", "z"):
-        value = value[:-1] + "+00:00"
-    return datetime.fromisoformat(value)
 
 
 def render_post_file(text: str, meta: Mapping[str, Any]) -> str:

@@ -1,4 +1,4 @@
-"""Scheduled posts: bulk CSV and JSON Lines schedules, and the checks that depend on when a post goes out."""
+"""Scheduled posts: bulk CSV and JSON Lines schedules, read into posts with their `publish_at`."""
 
 from __future__ import annotations
 
@@ -8,15 +8,15 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time
+from datetime import datetime
 from pathlib import Path
 
-from septfois.config import Config, QuietPeriod
-from septfois.errors import InputError, SeptfoisError
-from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Finding, Level, Post
+from septfois import fields, schema
+from septfois.dates import iso_datetime, parse_datetime
+from septfois.errors import InputError
+from septfois.model import Post
 from septfois.sources.inputs import read_path
 from septfois.sources.places import Cell, CharMap, csv_records, json_string_value
-from septfois.sources.postfile import iso_datetime, parse_datetime
 
 # A schedule holds many posts (Hootsuite imports up to 350 a file); this is far beyond any real one.
 MAX_SCHEDULE_BYTES = 20_000_000
@@ -35,7 +35,6 @@ LANG_COLUMNS = ("lang", "language", "langue")
 ACCOUNT_COLUMNS = ("account",)
 KIND_COLUMNS = ("kind",)
 
-PAST_RULE = "schedule.publish-in-past"
 _DAY_FIRST = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?")
 
 
@@ -203,21 +202,14 @@ def _row_post(row: Sequence[str], columns: dict[str, int | None], where: str, ba
             publish_at = parse_schedule_time(cell("date"))
         except ValueError as error:
             raise InputError(f"{where}: date: {error}") from None
-    from septfois.findings.platforms import PLATFORMS
-
-    platforms = tuple(p.lower() for p in re.split(r"[\s,;|]+", cell("platforms")) if p) or base.platforms
-    unknown = [p for p in platforms if p not in PLATFORMS]
-    if unknown:
-        raise InputError(f"{where}: platform: {unknown[0]!r} is not one of {', '.join(sorted(PLATFORMS))}")
-    lang = cell("lang").lower() or base.lang
-    if lang is not None and lang not in LANGUAGES:
-        raise InputError(f"{where}: lang: expected one of {', '.join(LANGUAGES)} (got {lang!r})")
-    account = cell("account").lower() or base.account
-    if account not in ACCOUNTS:
-        raise InputError(f"{where}: account: expected personal or brand (got {account!r})")
-    kind = cell("kind").lower() or base.kind
-    if kind not in KINDS:
-        raise InputError(f"{where}: kind: expected post or reply (got {kind!r})")
+    named = [p.lower() for p in re.split(r"[\s,;|]+", cell("platforms")) if p]
+    try:
+        platforms = fields.platforms(named) if named else base.platforms
+        lang = fields.lang(cell("lang").lower() or base.lang)
+        account = fields.account(cell("account").lower() or base.account)
+        kind = fields.kind(cell("kind").lower() or base.kind)
+    except schema.Invalid as error:
+        raise fields.input_error(where, error) from None
     return replace(
         base, text=text, lang=lang, platforms=platforms, account=account, kind=kind, publish_at=publish_at
     )
@@ -245,104 +237,3 @@ def parse_schedule_time(value: str) -> datetime:
         ) from None
     # Scheduling tools write wall-clock times in the account's time zone; this machine's is the best guess.
     return moment if moment.tzinfo else moment.astimezone()
-
-
-# --- Checks that depend on when a post goes out -----------------------------------------------------------
-
-TEXTS = {
-    "en": {
-        "past": "This post is scheduled for {when}, which is already past.",
-        "past_why": "A scheduling tool refuses a past date, or publishes at once out of context.",
-        "past_instead": "Set publish_at to the time you mean, or remove it to publish by hand.",
-        "quiet": "Scheduled for {when}, inside a quiet period ({start} to {end}): {reason}.",
-    },
-    "fr": {
-        "past": "Ce message est programmé pour le {when}, une date déjà passée.",
-        "past_why": "Un outil de programmation refuse une date passée, ou publie aussitôt, hors contexte.",
-        "past_instead": "Indiquez dans publish_at l'heure voulue, ou retirez-la pour publier à la main.",
-        "quiet": "Programmé pour le {when}, pendant une période calme (du {start} au {end}) : {reason}.",
-    },
-}
-
-
-@dataclass(frozen=True)
-class QuietWindow:
-    """A configured quiet period, its bounds parsed: whole days (inclusive) or exact instants."""
-
-    period: QuietPeriod
-    start: date | datetime
-    end: date | datetime
-
-    def contains(self, moment: datetime) -> bool:
-        if isinstance(self.start, datetime):
-            start = self.start if self.start.tzinfo else self.start.replace(tzinfo=moment.tzinfo)
-            end = self.end if isinstance(self.end, datetime) else datetime.combine(self.end, time.max)
-            end = end if end.tzinfo else end.replace(tzinfo=moment.tzinfo)
-            return start <= moment <= end
-        # Day bounds are read in the post's own time zone: the days its author sees in the calendar.
-        day = moment.date()
-        end_day = self.end.date() if isinstance(self.end, datetime) else self.end
-        return self.start <= day <= end_day
-
-
-def quiet_windows(config: Config) -> tuple[QuietWindow, ...]:
-    """The configuration's quiet periods, parsed once; a SeptfoisError names a bound that is not a date."""
-    windows = []
-    for index, period in enumerate(config.quiet_periods):
-        bounds = []
-        for key in ("start", "end"):
-            raw = getattr(period, key)
-            try:
-                bound: date | datetime = iso_datetime(raw) if len(raw) > 10 else date.fromisoformat(raw)
-            except ValueError:
-                where = f"{config.source}: " if config.source else ""
-                raise SeptfoisError(
-                    f"{where}quiet_period[{index}].{key}: expected a date (2026-02-01) or a date-time"
-                    f" (got {raw!r})"
-                ) from None
-            bounds.append(bound)
-        windows.append(QuietWindow(period, bounds[0], bounds[1]))
-    return tuple(windows)
-
-
-def timing_findings(
-    findings: Sequence[Finding],
-    post: Post,
-    windows: Sequence[QuietWindow],
-    ui_lang: str,
-    now: datetime | None = None,
-) -> list[Finding]:
-    """`findings` with what the post's schedule changes: a warning for a past date, and market-sensitive
-    findings raised to error, with the reason, when the post goes out inside a quiet period."""
-    if post.publish_at is None:
-        return list(findings)
-    texts = TEXTS.get(ui_lang, TEXTS["en"])
-    when = post.publish_at.isoformat(timespec="minutes")
-    result = list(findings)
-    window = next((w for w in windows if w.contains(post.publish_at)), None)
-    if window is not None:
-        period = window.period
-        reason = period.reason.rstrip(".")
-        note = texts["quiet"].format(when=when, start=period.start, end=period.end, reason=reason)
-        result = [
-            replace(f, level=Level.ERROR, why=f"{f.why} {note}") if f.category == "sensitive:market" else f
-            for f in result
-        ]
-    if post.publish_at < (now or datetime.now().astimezone()):
-        result.insert(
-            0,
-            Finding(
-                rule=PAST_RULE,
-                category="schedule",
-                level=Level.WARNING,
-                message=texts["past"].format(when=when),
-                why=texts["past_why"],
-                suggestion=texts["past_instead"],
-                start=0,
-                end=0,
-                line=1,
-                column=1,
-                match="",
-            ),
-        )
-    return result

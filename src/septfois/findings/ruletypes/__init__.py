@@ -10,6 +10,7 @@ from septfois.findings.ruletypes.length import LengthType
 from septfois.findings.ruletypes.lexicon import LexiconType
 from septfois.findings.ruletypes.metric import MetricType
 from septfois.findings.ruletypes.pattern import PatternTimeout, PatternType
+from septfois.findings.ruletypes.timing import TimingCheck, TimingType
 
 RULE_TYPES: dict[str, RuleType] = {
     rule_type.name: rule_type
@@ -21,7 +22,8 @@ RULE_TYPES: dict[str, RuleType] = {
         MetricType(),
         LengthType(),
         ContextType(),
+        TimingType(),
     )
 }
 
-__all__ = ["RULE_TYPES", "Detect", "Hit", "PatternTimeout", "RuleType", "Subject"]
+__all__ = ["RULE_TYPES", "Detect", "Hit", "PatternTimeout", "RuleType", "Subject", "TimingCheck"]

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 from septfois import schema
 from septfois.analysis.value import Analysis
 from septfois.findings import platforms
 from septfois.findings.lexicon import Lexicon, overlaps
+from septfois.findings.timing import QuietWindow
 from septfois.model import Post
 
 
@@ -25,11 +27,14 @@ class Hit:
 
 @dataclass(frozen=True)
 class Subject:
-    """What a rule looks at: the analysed text, the post's context and platform settings."""
+    """What a rule looks at: the analysed text, the post's context and platform settings, and for a
+    scheduled post the moment it is compared with (`now`, default: the clock) and the quiet periods."""
 
     analysis: Analysis
     post: Post
     platform_settings: Mapping[str, int] = field(default_factory=dict)
+    now: datetime | None = None
+    quiet_windows: tuple[QuietWindow, ...] = ()
     _measures: dict[str, platforms.Measure] = field(default_factory=dict, compare=False, repr=False)
 
     def measure(self, platform: str) -> platforms.Measure:

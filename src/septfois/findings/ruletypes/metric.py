@@ -9,10 +9,10 @@ from typing import Any
 import regex
 
 from septfois import schema
-from septfois.analysis.value import Analysis
+from septfois.analysis.value import Analysis, MemoKey
+from septfois.findings.platforms import HASHTAG
 from septfois.findings.ruletypes.base import Detect, Hit, Subject
 
-HASHTAG = regex.compile(r"(?<![\w&])#\w+")
 MENTION = regex.compile(r"(?<![\w])@\w+(?:@[\w.-]+\w)?")
 LINK = regex.compile(r"(?:https?://|www\.)\S+", regex.IGNORECASE)
 EMOJI = regex.compile(
@@ -47,27 +47,32 @@ def _longest_exclamation_run(analysis: Analysis) -> Measurement:
     return float(longest), [span for span in runs if span[1] - span[0] == longest]
 
 
+_CONTENT_WORDS: MemoKey[int] = MemoKey("content words")
+
+
 def _content_words(analysis: Analysis) -> Measurement:
     """Words that are not part of a hashtag, a mention or a link: what the post actually says."""
     text = analysis.text
-    count = analysis.extras.get("content-words")  # two metrics read it: count once per post
-    if count is None:
-        skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]
-        starts = (m.start() for m in WORD.finditer(text))
-        # The skipped spans merged, so that one look-up tells whether a word starts inside one.
-        merged: list[list[int]] = []
-        for start, end in sorted(skip):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        opens = [start for start, _ in merged]
-        count = 0
-        for at in starts:
-            index = bisect.bisect_right(opens, at) - 1
-            count += index < 0 or at >= merged[index][1]
-        analysis.extras["content-words"] = count
-    return float(count), [(0, len(text))]  # type: ignore[arg-type]
+    count = analysis.memo.once(_CONTENT_WORDS, lambda: _count_content_words(text))  # two metrics read it
+    return float(count), [(0, len(text))]
+
+
+def _count_content_words(text: str) -> int:
+    skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]
+    starts = (m.start() for m in WORD.finditer(text))
+    # The skipped spans merged, so that one look-up tells whether a word starts inside one.
+    merged: list[list[int]] = []
+    for start, end in sorted(skip):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    opens = [start for start, _ in merged]
+    count = 0
+    for at in starts:
+        index = bisect.bisect_right(opens, at) - 1
+        count += index < 0 or at >= merged[index][1]
+    return count
 
 
 def _hashtag_share(analysis: Analysis) -> Measurement:
