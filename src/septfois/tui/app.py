@@ -173,7 +173,7 @@ class SeptfoisApp(App[SendResult | None]):
         self._service: CheckService | None = None
         self._counts_key: tuple[object, ...] | None = None
         self._counts: list[Count] = []
-        bind(self._bindings, EDITOR_KEYS, self.messages)
+        bind(self, EDITOR_KEYS, self.messages)
 
     # -- layout --------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import BindingsMap
+from textual.dom import DOMNode
 
 from septfois.i18n import Messages
+from septfois.tui.textual_api import bindings
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,10 @@ GATE_KEYS: tuple[Key, ...] = (
 )
 
 
-def bind(bindings: BindingsMap, keys: tuple[Key, ...], messages: Messages) -> None:
-    """Add `keys` to a widget's bindings with labels in the UI language."""
+def bind(node: DOMNode, keys: tuple[Key, ...], messages: Messages) -> None:
+    """Add `keys` to a screen's or the app's bindings with labels in the UI language."""
+    own = bindings(node)
     for key in keys:
         if key.action == "command_palette":
             continue  # the App binds it already; listed here for the help screen
-        bindings.bind(key.keys, key.action, messages(key.label), show=key.show, priority=key.priority)
+        own.bind(key.keys, key.action, messages(key.label), show=key.show, priority=key.priority)
