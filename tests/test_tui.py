@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -357,6 +358,21 @@ async def test_a_post_file_is_written_only_when_saved_with_its_front_matter(
         "sensitive.price-guarantee": "Legal approved this wording for the warranty campaign (ticket LEG-42)."
     }
     assert app.drafts.load() is None
+
+
+@sync
+async def test_the_editor_and_the_check_command_give_the_same_findings_for_a_post_file_in_the_past(
+    checker: Checker, tmp_path: Path, run_cli
+) -> None:
+    post = DATA / "posts" / "publish_at_in_the_past.md"
+    checked = run_cli(["check", "--format", "json", str(post)])
+    from_check = [(f["rule"], f["message"]) for f in json.loads(checked.out)["results"][0]["findings"]]
+    app = make_app(checker, tmp_path, path=post, config=Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        from_editor = [(finding.rule, finding.message) for finding in app.findings]
+    assert ("schedule.publish-in-past", from_check[0][1]) in from_editor
+    assert sorted(from_editor) == sorted(from_check)
 
 
 @sync

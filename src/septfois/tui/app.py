@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +54,13 @@ class SendResult:
 
 @dataclass(frozen=True)
 class Opened:
-    """The post the editor starts with: its text and front matter, and the file it came from (if any)."""
+    """The post the editor starts with: its text and front matter, the file it came from (if any), and the
+    Post the front matter describes (parsed as `septfois check` parses it, publish_at included)."""
 
     text: str = ""
     meta: Mapping[str, Any] | None = None
     path: Path | None = None
+    post: Post | None = None
 
 
 @dataclass(frozen=True)
@@ -143,10 +145,13 @@ class SeptfoisApp(App[SendResult | None]):
         self.opened = opened or Opened()
         meta = dict(self.opened.meta or {})
         self.meta = meta
-        self.account = str(meta.get("account", config.account))
-        self.kind = str(meta.get("kind", "reply" if meta.get("reply_to") else kind))
-        self.lang: str | None = meta.get("lang", lang)
-        self.platforms: tuple[str, ...] = tuple(meta.get("platforms") or config.platforms)
+        # The editor checks the Post as the front matter gave it; the toggles then change its context.
+        post = self.opened.post or Post(text=self.opened.text, lang=lang, account=config.account, kind=kind)
+        self.post_context = post
+        self.account = post.account
+        self.kind = post.kind
+        self.lang: str | None = post.lang
+        self.platforms: tuple[str, ...] = post.platforms or tuple(config.platforms)
         self.file_acknowledged: dict[str, str] = {
             str(item["rule"]): str(item["reason"])
             for item in meta.get("acknowledged", ())
@@ -253,7 +258,8 @@ class SeptfoisApp(App[SendResult | None]):
 
     # -- checking ------------------------------------------------------------------------------------
     def current_post(self) -> Post:
-        return Post(
+        return replace(
+            self.post_context,
             text=self.editor.text,
             lang=self.lang,
             platforms=self.platforms,
@@ -605,7 +611,7 @@ class SeptfoisApp(App[SendResult | None]):
                 return
             self.path = path
             self.sub_title = str(path)
-            self.opened = Opened(self.editor.text, self.meta, path)
+            self.opened = Opened(self.editor.text, self.meta, path, self.current_post())
             old = self.drafts
             self.drafts = DraftStore(old.folder, path)
             old.discard()
@@ -694,6 +700,10 @@ def create_app(
         from septfois.sources.inputs import read_path
         from septfois.sources.postfile import parse_post_file
 
-        parsed = parse_post_file(read_path(path), str(path))
-        opened = Opened(parsed.text, dict(parsed.meta), path)
+        # The context the front matter leaves out, as `septfois check` fills it.
+        base = Post(
+            text="", lang=options.get("lang"), account=config.account, kind=options.get("kind", "post")
+        )
+        parsed = parse_post_file(read_path(path), str(path), base=base)
+        opened = Opened(parsed.text, dict(parsed.meta), path, parsed.post)
     return SeptfoisApp(config, opened=opened, **options)
