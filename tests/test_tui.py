@@ -271,6 +271,28 @@ async def test_the_draft_is_autosaved_while_the_send_gate_is_open(checker: Check
 
 
 @sync
+async def test_the_draft_is_saved_and_grows_while_typing_goes_on_without_a_pause(
+    checker: Checker, tmp_path: Path
+) -> None:
+    app = make_app(checker, tmp_path)
+    steady = "On tape sans jamais s'arrêter plus d'un dixième de seconde. " * 2
+    seen: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        for char in steady:
+            # Never as long a pause as the quiet-typing delay, so only the saves during typing count.
+            await pilot.press("space" if char == " " else char)
+            await pilot.pause(0.05)
+            saved = DraftStore(tmp_path / "drafts").load()
+            if saved is not None and (not seen or saved.text != seen[-1]):
+                seen.append(saved.text)
+        assert app.editor.text == steady
+    assert len(seen) >= 2, "the draft is written while typing continues, and again as it grows"
+    assert all(steady.startswith(text) for text in seen)
+    assert len(seen[-1]) > len(seen[0])
+
+
+@sync
 async def test_an_autosave_that_fires_while_the_app_closes_still_saves_the_draft(
     checker: Checker, tmp_path: Path
 ) -> None:

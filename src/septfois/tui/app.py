@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from septfois.findings.engine import Checker
 
 AUTOSAVE_DELAY = 0.5  # seconds of quiet typing before the draft is written
+AUTOSAVE_MAX_WAIT = 1.0  # seconds an unsaved edit may wait while typing goes on (kill -9 loses at most this)
 STARTUP_GRACE = 0.05  # seconds given to the first screen before the checker starts loading
 
 
@@ -174,6 +175,7 @@ class SeptfoisApp(App[SendResult | None]):
         self._send_pending = False
         self._sent = False
         self._autosave: Timer | None = None
+        self._unsaved_since: float | None = None  # when the oldest edit not yet in the draft was made
         self._editor: PostEditor | None = None
         self._service: CheckService | None = None
         self._counts_key: tuple[object, ...] | None = None
@@ -333,11 +335,17 @@ class SeptfoisApp(App[SendResult | None]):
         self.request_check()
         self._refresh_counters()
         self._refresh_note()
+        # Saved once typing pauses, and also while it goes on: no edit waits more than AUTOSAVE_MAX_WAIT.
+        now = time.monotonic()
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        delay = min(AUTOSAVE_DELAY, max(0.01, self._unsaved_since + AUTOSAVE_MAX_WAIT - now))
         if self._autosave is not None:
             self._autosave.stop()
-        self._autosave = self.set_timer(AUTOSAVE_DELAY, self.save_draft)
+        self._autosave = self.set_timer(delay, self.save_draft)
 
     def save_draft(self) -> None:
+        self._unsaved_since = None
         text = self.editor.text
         try:
             if text.strip() and text != self.opened.text:
