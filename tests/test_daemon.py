@@ -210,13 +210,14 @@ def test_a_changed_pack_and_a_changed_configuration_are_used_at_the_next_check(
     config.write_text('pack_paths = ["packs"]\nui_language = "fr"\nfail_on = "never"\n', encoding="utf-8")
     third = septfois(["check", "-"], env, tmp_path, stdin=text)
     assert third.returncode == 0
-    assert "Nom de code interne : « marsupilami »".encode() in third.stdout
+    # French text output is typeset: no-break spaces before the colon and inside the guillemets.
+    assert "Nom de code interne\u00a0: «\u00a0marsupilami\u00a0»".encode() in third.stdout
 
     # A pack named on the command line, edited between two checks, is re-read as well.
     extra = tmp_path / "extra.toml"
     extra.write_text(PACK.replace('"local', '"extra').format(term="zorglub"), encoding="utf-8")
     fourth = septfois(["check", "--pack", str(extra), "-"], env, tmp_path, stdin=text)
-    assert "« zorglub »".encode() in fourth.stdout
+    assert "«\u00a0zorglub\u00a0»".encode() in fourth.stdout
     extra.write_text(PACK.replace('"local', '"extra').replace('level = "error"', 'level = "nope"').format(
         term="zorglub"
     ), encoding="utf-8")  # fmt: skip
