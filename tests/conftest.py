@@ -15,7 +15,8 @@ from septfois.findings.engine import Checker
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
-CORPUS = REPO.parent / "shared" / "corpus"
+# Labelled posts copied from the invented dev corpus, chosen for what they exercise (see its README).
+DEV_SAMPLE = DATA / "corpus" / "posts_dev_sample.jsonl"
 
 
 @pytest.fixture(autouse=True)

@@ -31,9 +31,8 @@ from septfois.findings.ruletypes.pattern import (
 )
 from septfois.sources.inputs import parse_batch_line
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-DEV = CORPUS / "posts_dev.jsonl"
 DATA = Path(__file__).resolve().parent / "data"
+DEV = DATA / "corpus" / "posts_dev_sample.jsonl"
 
 
 def corpus_lines() -> list[str]:
@@ -67,7 +66,7 @@ def test_check_one_by_one_check_many_and_the_jsonl_command_give_the_same_bytes(
     many = [jsonl_line(item.id, report) for item, report in zip(items, reports, strict=True)]
     result = run_cli(["check", "--jsonl", str(DEV), "--fail-on", "never"])
     assert result.code == 0, result.err
-    assert len(single) == len(items) == 240
+    assert len(single) == len(items) == len(corpus_lines()) > 50
     assert many == single
     assert result.out.splitlines(keepends=True) == single
     assert any('"findings": [{' in line for line in single)  # the corpus does exercise the rules
@@ -351,13 +350,6 @@ def test_a_pattern_without_sure_opening_assertions_has_none(pattern: str) -> Non
     assert opening_assertions(pattern) is None
 
 
-def external_texts(name: str) -> list[str]:
-    path = CORPUS / "external" / name
-    return [
-        json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-
-
 def test_rewritten_builtin_patterns_find_what_they_found_before() -> None:
     """tests/data/slow_builtin_patterns.toml keeps the patterns as they were; the rewrites in rules/ must
     flag exactly the same spans (on the accent-folded text those rules read)."""
@@ -368,8 +360,6 @@ def test_rewritten_builtin_patterns_find_what_they_found_before() -> None:
     texts = [
         *corpus_texts(),
         *example_texts(),
-        *external_texts("hatecheck_fr.jsonl"),
-        *external_texts("hatecheck_en.jsonl"),
         "ΐ ι\u0308\u0301x İi\u0307x ß ẞ ǰ ﬃ 5h1t 4ss, a$$hole, I'm such an asshole, k1ll 2 connards",
         "Recrutons un profil motivé, 25-35 ans ; candidat de moins de 30 ans uniquement. Hiring: under 30",
     ]
@@ -459,7 +449,7 @@ def test_a_batch_checked_by_worker_processes_gives_the_same_bytes_as_one_process
     shared = run_cli(["check", "--jsonl", str(batch)])
     assert len(pools) == 1
     assert shared.out == alone.out
-    assert len(shared.out.splitlines()) == len(lines) == 480
+    assert len(shared.out.splitlines()) == len(lines) > 2 * check_cmd.BATCH_LINES
     assert (shared.code, shared.err) == (alone.code, alone.err)
     assert shared.code == EXIT_ERROR  # the bad line is reported, and the others checked
     assert ":71" in shared.err
@@ -481,7 +471,7 @@ def test_a_process_with_its_models_loaded_hands_even_the_first_batch_to_the_work
     monkeypatch.setattr(check_cmd, "ProcessPoolExecutor", CountedPool)
     monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "2")
     batch = tmp_path / "posts.jsonl"
-    batch.write_text("\n".join(corpus_lines()[:100]) + "\n", encoding="utf-8")
+    batch.write_text("\n".join((corpus_lines() * 2)[:100]) + "\n", encoding="utf-8")
     result = run_cli(["check", "--jsonl", str(batch)])
     assert result.err == ""
     assert submitted == [check_cmd.BATCH_LINES, 100 - check_cmd.BATCH_LINES]
@@ -546,7 +536,6 @@ def test_normalising_a_plain_text_at_once_gives_what_normalising_each_cluster_gi
 
     texts = [
         *corpus_texts(),
-        *external_texts("hatecheck_fr.jsonl"),
         "Ohm \u2126, \u0958, e\u0301, \u0301lone, \u1100\u1161\u11a8, \u1161",
         "C'est l\u2019été\u00a0!\r\n👍🏽 🇫🇷",
         "cafe\u0301 \u212b \ufb01 \u0344",
@@ -568,7 +557,8 @@ def test_content_words_are_counted_as_a_pairwise_look_at_every_skipped_span_coun
 
     texts = [
         *corpus_texts(),
-        *external_texts("mlma_en.jsonl"),
+        # Replies as tweets are written, with the mention, tag, link and emoji the count must skip.
+        *(f"@user {text} #tag https://x.y/{index} 😂" for index, text in enumerate(corpus_texts()[:60])),
         "#a#b @x@y.z https://x.y/#tag 😂👍🏽 mot #mot, a #b-c d ##x #",
     ]
     skipped = 0
