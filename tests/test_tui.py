@@ -16,16 +16,19 @@ from textual.pilot import Pilot
 from conftest import DATA
 from septfois.config import Config
 from septfois.findings.engine import Checker
+from septfois.findings.packs import load_pack
 from septfois.sources.postfile import parse_post_file
 from septfois.tui.app import CheckerReady, CheckFailed, ReportReady, SendResult, SeptfoisApp, create_app
 from septfois.tui.checking import CheckRequest
 from septfois.tui.drafts import DraftStore
 from septfois.tui.keys import EDITOR_KEYS
 from septfois.tui.screens import HelpScreen, RecoverScreen, SendGate
+from septfois.tui.widgets import FindingsList
 
 SIZE = (120, 40)
 RISKY_FR = "Les prix vont exploser mdr, appelez Jean Dupont au 06 12 34 56 78"
 REPLACEABLE_PACK = DATA / "tui" / "repeated_exclamation_with_replacement.toml"
+SHARED_SPAN_PACK = DATA / "tui" / "info_and_error_on_one_word.toml"
 
 
 def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
@@ -129,6 +132,30 @@ async def test_selecting_a_finding_moves_the_cursor_to_its_span_and_explains_it(
         detail = str(app.query_one("#detail").render())
         assert finding.suggestion in detail
         assert finding.rule in detail
+
+
+@sync
+async def test_enter_on_an_info_finding_that_shares_its_span_with_an_error_opens_the_info(
+    tmp_path: Path,
+) -> None:
+    checker = Checker(Config(), packs=[load_pack(SHARED_SPAN_PACK)])
+    app = make_app(checker, tmp_path, text="Le zorglub arrive demain", lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert sorted(rules(app)) == ["tuispan.codename-leak", "tuispan.codename-note"]
+        info = next(i for i, f in enumerate(app.findings) if f.rule == "tuispan.codename-note")
+        listing = app.query_one("#findings", FindingsList)
+        await pilot.press("tab")
+        for _ in range(len(app.findings)):
+            if listing.highlighted == info:
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert listing.highlighted == info
+        assert app.editor.cursor_location == (0, app.findings[info].start)
+        detail = str(app.query_one("#detail").render())
+        assert "a codename" in detail and "confidential" not in detail
 
 
 @sync

@@ -195,7 +195,7 @@ class SeptfoisApp(App[SendResult | None]):
                 yield FindingsList(id="findings")
                 yield Vertical(FindingDetail(m("detail.empty"), id="detail"), id="detail-box")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def editor(self) -> PostEditor:
@@ -401,6 +401,22 @@ class SeptfoisApp(App[SendResult | None]):
 
         m = self.messages
         status = Text()
+        # Counters first: at 80 columns what comes last is cut, and the analysis label is long.
+        if not self.platforms:
+            status.append(m("status.no_platforms"), style="dim")
+            status.append("  ")
+        for count in self.counts():
+            over = count.length > count.limit or not count.fits
+            status.append(f"{PLATFORMS[count.platform].title} ", style="dim")
+            status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
+            if count.fold is not None:
+                status.append(f" ✂{count.fold}", style="magenta")
+            status.append("  ")
+        status.append("│  ")
+        status.append(m(f"account.{self.account}"), style="bold")
+        status.append(" · ")
+        status.append(m(f"kind.{self.kind}"), style="bold")
+        status.append("  │  ")
         if self.checker_state == "loading":
             status.append(m("status.loading"), style="italic yellow")
         elif self.checker_state == "failed":
@@ -409,30 +425,22 @@ class SeptfoisApp(App[SendResult | None]):
             status.append(m("status.lang", lang=self.report.lang, analysis=self.report.analysis))
         if self.lang:
             status.append(f" ({m('status.lang.forced', lang=self.lang)})", style="dim")
-        status.append("  │  ")
-        status.append(m(f"account.{self.account}"), style="bold")
-        status.append(" · ")
-        status.append(m(f"kind.{self.kind}"), style="bold")
-        status.append("  │  ")
-        if not self.platforms:
-            status.append(m("status.no_platforms"), style="dim")
-        for count in self.counts():
-            over = count.length > count.limit or not count.fits
-            status.append(f"{PLATFORMS[count.platform].title} ", style="dim")
-            status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
-            if count.fold is not None:
-                status.append(f" ✂{count.fold}", style="magenta")
-            status.append("  ")
         self.query_one("#status", StatusBar).update(status)
 
     def _finding_at_cursor(self) -> int | None:
         if self.report_text != self.editor.text:
             return None
         offset = self.editor.offset_of(self.editor.cursor_location)
-        for index, finding in enumerate(self.findings):
-            if finding.start <= offset <= finding.end and finding.end > finding.start:
-                return index
-        return None
+        under = [
+            index
+            for index, finding in enumerate(self.findings)
+            if finding.start <= offset <= finding.end and finding.end > finding.start
+        ]
+        # Findings may share a span (an info and an error on one word): the one chosen in the list stays.
+        chosen = self.query_one("#findings", FindingsList).highlighted
+        if chosen in under:
+            return chosen
+        return under[0] if under else None
 
     def _sync_to_cursor(self) -> None:
         index = self._finding_at_cursor()
