@@ -101,6 +101,20 @@ async def test_typing_a_risky_french_post_shows_its_findings_in_the_list_and_the
 
 
 @sync
+async def test_at_80_columns_the_counters_lead_the_status_bar_and_the_footer_shows_quit(
+    checker: Checker, tmp_path: Path
+) -> None:
+    app = make_app(checker, tmp_path, text=RISKY_FR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        status = str(app.query_one("#status").render())
+        assert status.startswith(f"X {len(RISKY_FR)}/280  LinkedIn {len(RISKY_FR)}/3000")
+        assert status.index("LinkedIn") < status.index("spacy")
+        quit_key = next(key for key in app.query("FooterKey") if getattr(key, "action", None) == "quit")
+        assert quit_key.region.width > 0 and quit_key.region.right <= 80
+
+
+@sync
 async def test_the_cursor_on_a_highlight_shows_that_finding(checker: Checker, tmp_path: Path) -> None:
     app = make_app(checker, tmp_path, text=RISKY_FR)
     async with app.run_test(size=SIZE) as pilot:
