@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import sys
 import sysconfig
@@ -20,6 +21,16 @@ REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
 # Labelled posts copied from the invented dev corpus, chosen for what they exercise (see its README).
 DEV_SAMPLE = DATA / "corpus" / "posts_dev_sample.jsonl"
+DEV = DEV_SAMPLE
+
+
+def corpus_lines() -> list[str]:
+    """The sample's JSONL lines, as `septfois check --jsonl` reads them."""
+    return [line for line in DEV_SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def corpus_texts() -> list[str]:
+    return [json.loads(line)["text"] for line in corpus_lines()]
 
 
 # Where a test may open files: the repository, the interpreter and its packages (models included), the
