@@ -92,7 +92,7 @@ async def test_typing_a_risky_french_post_shows_its_findings_in_the_list_and_the
         assert "humour.laughter-marker" in rules(app)
         assert any(rule.startswith("anonymity.") for rule in rules(app))
         assert app.query_one("#findings").option_count == len(app.findings)
-        marked_columns = {(start, end) for start, end, _style in app.editor._marks[0]}
+        marked_columns = {(start, end) for start, end, _style in app.editor.marks[0]}
         price = next(f for f in app.findings if f.rule == "sensitive.price-forecast")
         assert (price.start, price.end) in marked_columns
         status = str(app.query_one("#status").render())
@@ -352,12 +352,20 @@ async def test_a_report_that_arrives_while_the_app_closes_is_dropped_quietly(
     app = make_app(checker, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, RISKY_FR)
+        await settle(pilot, app)
         request = CheckRequest(app.generation + 1, app.current_post(), "fr")
-    # The screens are gone, as when the checker's messages are handled during the teardown.
-    app._checker_arrived(CheckerReady(checker))
-    app._report_arrived(ReportReady(request, checker.check(request.post)))
-    app._check_failed(CheckFailed("engine", "late"))
-    assert app.report_generation < request.generation
+        shown = app.report_generation
+        # The editor is gone, as when the checker's messages arrive while the app tears its screens down.
+        await app.editor.remove()
+        for message in (
+            CheckerReady(checker),
+            ReportReady(request, checker.check(request.post)),
+            CheckFailed("engine", "late"),
+        ):
+            app.post_message(message)
+        await pilot.pause()
+        assert app.report_generation == shown
+        assert app.error is None
 
 
 @sync
@@ -491,7 +499,7 @@ async def test_counters_turn_red_over_the_limit_and_mark_the_fold(checker: Check
         styles = [span.style for span in status.spans if span.start <= over < span.end]
         assert any("red" in str(style) for style in styles)
         assert "✂210" in plain, "LinkedIn folds after 210 characters"
-        fold_marks = [mark for row in app.editor._marks.values() for mark in row if "magenta" in str(mark[2])]
+        fold_marks = [mark for row in app.editor.marks.values() for mark in row if "magenta" in str(mark[2])]
         assert fold_marks
 
 

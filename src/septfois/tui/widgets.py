@@ -90,6 +90,11 @@ class PostEditor(TextArea):
         forget_rendered_lines(self)
         self.refresh()
 
+    @property
+    def marks(self) -> dict[int, list[tuple[int, int, Style]]]:
+        """What is coloured, row by row: (start column, end column, style)."""
+        return self._marks
+
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
         for start, end, style in self._marks.get(line_index, ()):
