@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import io
+import json
+import os
 import sys
+import sysconfig
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +19,89 @@ from septfois.findings.engine import Checker
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO / "tests" / "data"
-CORPUS = REPO.parent / "shared" / "corpus"
+# Labelled posts copied from the invented dev corpus, chosen for what they exercise (see its README).
+DEV_SAMPLE = DATA / "corpus" / "posts_dev_sample.jsonl"
+DEV = DEV_SAMPLE
+
+
+def corpus_lines() -> list[str]:
+    """The sample's JSONL lines, as `septfois check --jsonl` reads them."""
+    return [line for line in DEV_SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def corpus_texts() -> list[str]:
+    return [json.loads(line)["text"] for line in corpus_lines()]
+
+
+# Where a test may open files: the repository, the interpreter and its packages (models included), the
+# system's own files and temporary folders. Not beside the repository (../shared is not in a fresh
+# clone), nor anywhere else (the user's home).
+def _real(*paths: str) -> tuple[str, ...]:
+    return tuple(sorted({os.path.realpath(path) for path in paths}))
+
+
+INTERPRETER = _real(sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values())
+SYSTEM = _real(tempfile.gettempdir(), "/tmp", "/dev", "/proc", "/sys", "/etc", "/usr")
+# Beside the repository is refused even inside an allowed place, unless the repository sits directly in
+# a temporary folder or at the root (then its neighbours are other programs' temporary files).
+_PARENT = os.path.realpath(REPO.parent)
+BESIDE = None if _PARENT in (*_real(tempfile.gettempdir(), "/tmp"), "/") else _PARENT
+
+
+def _under(path: str, roots: tuple[str, ...]) -> bool:
+    return any(path == root or path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+class OutsideRepository(RuntimeError):
+    """A test opened a file outside the repository and the places every machine has."""
+
+
+def outside_repository(path: object) -> str | None:
+    """The absolute path when `path` (as given to open) is a place a fresh clone may not have, else None."""
+    if isinstance(path, int):
+        return None  # an already-open descriptor
+    absolute = os.path.realpath(os.fsdecode(os.fspath(path)))  # type: ignore[arg-type]
+    if _under(absolute, _real(str(REPO))) or _under(absolute, INTERPRETER):
+        return None
+    if BESIDE is not None and _under(absolute, (BESIDE,)):
+        return absolute
+    return None if _under(absolute, SYSTEM) else absolute
+
+
+class OpenGuard:
+    """An audit hook (it cannot be removed, so it is installed once) that is armed while a test runs."""
+
+    def __init__(self) -> None:
+        self.armed = False
+        self.opened: list[str] = []
+
+    def __call__(self, event: str, args: tuple[object, ...]) -> None:
+        if event != "open" or not self.armed or not args or args[0] is None:
+            return
+        self.armed = False  # realpath below must not re-enter the guard
+        try:
+            outside = outside_repository(args[0])
+        finally:
+            self.armed = True
+        if outside is not None:
+            self.opened.append(outside)
+            raise OutsideRepository(f"a test opened {outside}, outside the repository")
+
+
+OPEN_GUARD = OpenGuard()
+sys.addaudithook(OPEN_GUARD)
+
+
+@pytest.fixture(autouse=True)
+def _no_file_outside_the_repository() -> Iterator[None]:
+    """Fails the test that opens a path outside the repository, even if the code under test caught it."""
+    OPEN_GUARD.opened.clear()
+    OPEN_GUARD.armed = True
+    try:
+        yield
+    finally:
+        OPEN_GUARD.armed = False
+    assert OPEN_GUARD.opened == [], f"files opened outside the repository: {OPEN_GUARD.opened}"
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CORPUS
+from conftest import DEV_SAMPLE
 from septfois.server import client as daemon_client
 
 RISKY_FR = "Les prix vont exploser en 2027, je vous le garantis mdr. Appelez Jean Dupont au 06 12 34 56 78.\n"
@@ -155,7 +155,7 @@ def test_the_background_process_prints_byte_for_byte_what_an_in_process_run_prin
     runtime: Path, tmp_path: Path, run_cli
 ) -> None:
     env = environment(runtime)
-    corpus = CORPUS / "posts_dev.jsonl"
+    corpus = DEV_SAMPLE
     posts = [json.loads(line) for line in corpus.read_text(encoding="utf-8").splitlines() if line.strip()]
     files = []
     for number, post in enumerate(posts):
@@ -210,13 +210,14 @@ def test_a_changed_pack_and_a_changed_configuration_are_used_at_the_next_check(
     config.write_text('pack_paths = ["packs"]\nui_language = "fr"\nfail_on = "never"\n', encoding="utf-8")
     third = septfois(["check", "-"], env, tmp_path, stdin=text)
     assert third.returncode == 0
-    assert "Nom de code interne : « marsupilami »".encode() in third.stdout
+    # French text output is typeset: no-break spaces before the colon and inside the guillemets.
+    assert "Nom de code interne\u00a0: «\u00a0marsupilami\u00a0»".encode() in third.stdout
 
     # A pack named on the command line, edited between two checks, is re-read as well.
     extra = tmp_path / "extra.toml"
     extra.write_text(PACK.replace('"local', '"extra').format(term="zorglub"), encoding="utf-8")
     fourth = septfois(["check", "--pack", str(extra), "-"], env, tmp_path, stdin=text)
-    assert "« zorglub »".encode() in fourth.stdout
+    assert "«\u00a0zorglub\u00a0»".encode() in fourth.stdout
     extra.write_text(PACK.replace('"local', '"extra').replace('level = "error"', 'level = "nope"').format(
         term="zorglub"
     ), encoding="utf-8")  # fmt: skip
@@ -311,7 +312,7 @@ def test_a_served_batch_goes_to_workers_and_ctrl_c_leaves_the_server_serving_wit
     runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     env, server = warm_server(runtime, tmp_path, monkeypatch)
-    lines = (CORPUS / "posts_dev.jsonl").read_text(encoding="utf-8").splitlines() * 8
+    lines = DEV_SAMPLE.read_text(encoding="utf-8").splitlines() * 8
     batch = tmp_path / "batch.jsonl"
     batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
     client = subprocess.Popen(

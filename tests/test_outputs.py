@@ -178,7 +178,7 @@ def test_a_batch_ends_with_a_summary_by_level_and_category(run_cli, tmp_path: Pa
 def test_the_summary_is_french_with_the_french_interface(run_cli, tmp_path: Path) -> None:
     (tmp_path / "clean.md").write_text(CLEAN, encoding="utf-8")
     result = run_cli(["check", "--ui-lang", "fr", "clean.md"])
-    assert result.out.splitlines()[-1] == "1 publication dans 1 fichier ; rien à signaler."
+    assert result.out.splitlines()[-1] == "1 publication dans 1 fichier\u202f; rien à signaler."
 
 
 def test_quiet_lists_only_the_posts_with_findings_and_keeps_the_summary(run_cli, tmp_path: Path) -> None:

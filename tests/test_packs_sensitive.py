@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import CORPUS
+from conftest import DEV_SAMPLE
 from septfois.findings.engine import Checker
 from septfois.findings.evaluate import Labelled, evaluate
 from septfois.findings.packs import builtin_pack_paths, load_pack
@@ -110,9 +110,9 @@ def test_every_sensitive_category_has_a_rule_that_counts() -> None:
     assert counted >= set(SENSITIVE)
 
 
-def test_the_pack_meets_its_targets_on_the_dev_corpus(sensitive_only: Checker) -> None:
+def test_the_pack_meets_its_targets_on_the_dev_sample(sensitive_only: Checker) -> None:
     pairs = []
-    for line in (CORPUS / "posts_dev.jsonl").read_text(encoding="utf-8").splitlines():
+    for line in DEV_SAMPLE.read_text(encoding="utf-8").splitlines():
         item = json.loads(line)
         post = Post(
             item["text"],

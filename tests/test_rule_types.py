@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from septfois.analysis.value import Analysis, Entity, Token
+from septfois.findings.engine import Checker
 from septfois.findings.ruletypes import RULE_TYPES, PatternTimeout, Subject
 from septfois.model import Post
 from septfois.schema import Invalid
@@ -158,3 +159,11 @@ def test_a_context_rule_fires_on_the_post_as_a_whole() -> None:
     detect = RULE_TYPES["context"].compile({"when": {"pseudonym": True}}, ("rule", 0))
     (hit,) = detect(Subject(analysis("texte"), Post(text="texte", pseudonym=True)))
     assert (hit.start, hit.end) == (0, 0)
+
+
+def test_a_context_rule_whose_when_is_false_gives_no_finding(checker: Checker) -> None:
+    text = "Voici ce que je pense du marché."
+    unmasked = checker.check(Post(text=text, lang="fr", pseudonym=False))
+    masked = checker.check(Post(text=text, lang="fr", pseudonym=True))
+    assert "anonymity.pseudonymous-account" not in {finding.rule for finding in unmasked.findings}
+    assert "anonymity.pseudonymous-account" in {finding.rule for finding in masked.findings}

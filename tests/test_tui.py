@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import json
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -15,16 +16,19 @@ from textual.pilot import Pilot
 from conftest import DATA
 from septfois.config import Config
 from septfois.findings.engine import Checker
+from septfois.findings.packs import load_pack
 from septfois.sources.postfile import parse_post_file
 from septfois.tui.app import CheckerReady, CheckFailed, ReportReady, SendResult, SeptfoisApp, create_app
 from septfois.tui.checking import CheckRequest
 from septfois.tui.drafts import DraftStore
 from septfois.tui.keys import EDITOR_KEYS
 from septfois.tui.screens import HelpScreen, RecoverScreen, SendGate
+from septfois.tui.widgets import FindingsList
 
 SIZE = (120, 40)
 RISKY_FR = "Les prix vont exploser mdr, appelez Jean Dupont au 06 12 34 56 78"
 REPLACEABLE_PACK = DATA / "tui" / "repeated_exclamation_with_replacement.toml"
+SHARED_SPAN_PACK = DATA / "tui" / "info_and_error_on_one_word.toml"
 
 
 def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
@@ -88,12 +92,26 @@ async def test_typing_a_risky_french_post_shows_its_findings_in_the_list_and_the
         assert "humour.laughter-marker" in rules(app)
         assert any(rule.startswith("anonymity.") for rule in rules(app))
         assert app.query_one("#findings").option_count == len(app.findings)
-        marked_columns = {(start, end) for start, end, _style in app.editor._marks[0]}
+        marked_columns = {(start, end) for start, end, _style in app.editor.marks[0]}
         price = next(f for f in app.findings if f.rule == "sensitive.price-forecast")
         assert (price.start, price.end) in marked_columns
         status = str(app.query_one("#status").render())
         assert "fr · spacy fr_core_news_sm" in status
         assert f"X {len(RISKY_FR)}/280" in status
+
+
+@sync
+async def test_at_80_columns_the_counters_lead_the_status_bar_and_the_footer_shows_quit(
+    checker: Checker, tmp_path: Path
+) -> None:
+    app = make_app(checker, tmp_path, text=RISKY_FR)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        status = str(app.query_one("#status").render())
+        assert status.startswith(f"X {len(RISKY_FR)}/280  LinkedIn {len(RISKY_FR)}/3000")
+        assert status.index("LinkedIn") < status.index("spacy")
+        quit_key = next(key for key in app.query("FooterKey") if getattr(key, "action", None) == "quit")
+        assert quit_key.region.width > 0 and quit_key.region.right <= 80
 
 
 @sync
@@ -128,6 +146,30 @@ async def test_selecting_a_finding_moves_the_cursor_to_its_span_and_explains_it(
         detail = str(app.query_one("#detail").render())
         assert finding.suggestion in detail
         assert finding.rule in detail
+
+
+@sync
+async def test_enter_on_an_info_finding_that_shares_its_span_with_an_error_opens_the_info(
+    tmp_path: Path,
+) -> None:
+    checker = Checker(Config(), packs=[load_pack(SHARED_SPAN_PACK)])
+    app = make_app(checker, tmp_path, text="Le zorglub arrive demain", lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        assert sorted(rules(app)) == ["tuispan.codename-leak", "tuispan.codename-note"]
+        info = next(i for i, f in enumerate(app.findings) if f.rule == "tuispan.codename-note")
+        listing = app.query_one("#findings", FindingsList)
+        await pilot.press("tab")
+        for _ in range(len(app.findings)):
+            if listing.highlighted == info:
+                break
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert listing.highlighted == info
+        assert app.editor.cursor_location == (0, app.findings[info].start)
+        detail = str(app.query_one("#detail").render())
+        assert "a codename" in detail and "confidential" not in detail
 
 
 @sync
@@ -270,6 +312,28 @@ async def test_the_draft_is_autosaved_while_the_send_gate_is_open(checker: Check
 
 
 @sync
+async def test_the_draft_is_saved_and_grows_while_typing_goes_on_without_a_pause(
+    checker: Checker, tmp_path: Path
+) -> None:
+    app = make_app(checker, tmp_path)
+    steady = "On tape sans jamais s'arrêter plus d'un dixième de seconde. " * 2
+    seen: list[str] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        for char in steady:
+            # Never as long a pause as the quiet-typing delay, so only the saves during typing count.
+            await pilot.press("space" if char == " " else char)
+            await pilot.pause(0.05)
+            saved = DraftStore(tmp_path / "drafts").load()
+            if saved is not None and (not seen or saved.text != seen[-1]):
+                seen.append(saved.text)
+        assert app.editor.text == steady
+    assert len(seen) >= 2, "the draft is written while typing continues, and again as it grows"
+    assert all(steady.startswith(text) for text in seen)
+    assert len(seen[-1]) > len(seen[0])
+
+
+@sync
 async def test_an_autosave_that_fires_while_the_app_closes_still_saves_the_draft(
     checker: Checker, tmp_path: Path
 ) -> None:
@@ -288,12 +352,20 @@ async def test_a_report_that_arrives_while_the_app_closes_is_dropped_quietly(
     app = make_app(checker, tmp_path)
     async with app.run_test(size=SIZE) as pilot:
         await type_text(pilot, RISKY_FR)
+        await settle(pilot, app)
         request = CheckRequest(app.generation + 1, app.current_post(), "fr")
-    # The screens are gone, as when the checker's messages are handled during the teardown.
-    app._checker_arrived(CheckerReady(checker))
-    app._report_arrived(ReportReady(request, checker.check(request.post)))
-    app._check_failed(CheckFailed("engine", "late"))
-    assert app.report_generation < request.generation
+        shown = app.report_generation
+        # The editor is gone, as when the checker's messages arrive while the app tears its screens down.
+        await app.editor.remove()
+        for message in (
+            CheckerReady(checker),
+            ReportReady(request, checker.check(request.post)),
+            CheckFailed("engine", "late"),
+        ):
+            app.post_message(message)
+        await pilot.pause()
+        assert app.report_generation == shown
+        assert app.error is None
 
 
 @sync
@@ -360,6 +432,21 @@ async def test_a_post_file_is_written_only_when_saved_with_its_front_matter(
 
 
 @sync
+async def test_the_editor_and_the_check_command_give_the_same_findings_for_a_post_file_in_the_past(
+    checker: Checker, tmp_path: Path, run_cli
+) -> None:
+    post = DATA / "posts" / "publish_at_in_the_past.md"
+    checked = run_cli(["check", "--format", "json", str(post)])
+    from_check = [(f["rule"], f["message"]) for f in json.loads(checked.out)["results"][0]["findings"]]
+    app = make_app(checker, tmp_path, path=post, config=Config())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        from_editor = [(finding.rule, finding.message) for finding in app.findings]
+    assert ("schedule.publish-in-past", from_check[0][1]) in from_editor
+    assert sorted(from_editor) == sorted(from_check)
+
+
+@sync
 async def test_sending_to_a_post_file_records_the_acknowledged_reasons(
     checker: Checker, tmp_path: Path
 ) -> None:
@@ -412,7 +499,7 @@ async def test_counters_turn_red_over_the_limit_and_mark_the_fold(checker: Check
         styles = [span.style for span in status.spans if span.start <= over < span.end]
         assert any("red" in str(style) for style in styles)
         assert "✂210" in plain, "LinkedIn folds after 210 characters"
-        fold_marks = [mark for row in app.editor._marks.values() for mark in row if "magenta" in str(mark[2])]
+        fold_marks = [mark for row in app.editor.marks.values() for mark in row if "magenta" in str(mark[2])]
         assert fold_marks
 
 

@@ -53,6 +53,20 @@ def test_the_main_screen_shows_findings_highlights_and_counters(
     assert snap_compare(make_app(tmp_path), terminal_size=SIZE, run_before=settled)
 
 
+def test_at_80_by_24_the_counters_and_the_quit_key_stay_in_view(
+    snap_compare, checker: Checker, tmp_path: Path
+) -> None:
+    assert snap_compare(make_app(tmp_path), terminal_size=(80, 24), run_before=settled)
+
+
+def test_at_80_by_24_a_selected_finding_is_explained(snap_compare, checker: Checker, tmp_path: Path) -> None:
+    async def select_first(pilot: Pilot) -> None:
+        await settled(pilot)
+        await pilot.press("tab", "down", "enter")
+
+    assert snap_compare(make_app(tmp_path), terminal_size=(80, 24), run_before=select_first)
+
+
 def test_a_selected_finding_shows_why_and_what_to_do_instead(
     snap_compare, checker: Checker, tmp_path: Path
 ) -> None:

@@ -129,6 +129,40 @@ MESSAGES: dict[str, dict[str, str]] = {
         "progress.posts": "{done}/{total} posts",
         "progress.files": "{done}/{total} files",
         "progress.posts.open": "{done} posts",
+        # -- the command line's text output ------------------------------------------------------------
+        "cli.why": "why",
+        "cli.instead": "instead",
+        "cli.none": "no findings",
+        "cli.findings": "{count} findings",
+        "cli.lang": "lang {lang}",
+        "cli.analysis": "analysis: {analysis}",
+        "cli.separator": "; ",
+        "rules.category": "category",
+        "rules.level": "level",
+        "rules.type": "type",
+        "rules.languages": "languages",
+        "rules.message": "message",
+        "rules.why": "why",
+        "rules.instead": "instead",
+        "rules.source": "source",
+        "rules.flags": "flags",
+        "rules.passes": "passes",
+        "category.humour": "humour",
+        "category.offence": "offence",
+        "category.privacy": "privacy",
+        "category.pseudonym": "pseudonym",
+        "category.empty": "empty",
+        "category.length": "length",
+        "category.schedule": "schedule",
+        "category.sensitive": "sensitive",
+        "category.politics": "politics",
+        "category.religion": "religion",
+        "category.health": "health",
+        "category.tragedy": "tragedy",
+        "category.identity": "identity",
+        "category.market": "market",
+        "category.legal-hr": "legal-hr",
+        "cli.also": "also",
     },
     "fr": {
         "title": "septfois",
@@ -258,17 +292,79 @@ MESSAGES: dict[str, dict[str, str]] = {
         "progress.posts": "{done}/{total} publications",
         "progress.files": "{done}/{total} fichiers",
         "progress.posts.open": "{done} publications",
+        # -- the command line's text output ------------------------------------------------------------
+        "cli.why": "pourquoi",
+        "cli.instead": "plutôt",
+        "cli.none": "rien à signaler",
+        "cli.findings": "{count} signalement(s)",
+        "cli.lang": "langue {lang}",
+        "cli.analysis": "analyse : {analysis}",
+        "cli.separator": " ; ",
+        "rules.category": "catégorie",
+        "rules.level": "niveau",
+        "rules.type": "type",
+        "rules.languages": "langues",
+        "rules.message": "message",
+        "rules.why": "pourquoi",
+        "rules.instead": "plutôt",
+        "rules.source": "source",
+        "rules.flags": "signale",
+        "rules.passes": "laisse passer",
+        # Categories are ids in JSON and SARIF; text for people names them in French.
+        "category.humour": "humour",
+        "category.offence": "offense",
+        "category.privacy": "vie privée",
+        "category.pseudonym": "pseudonyme",
+        "category.empty": "vide",
+        "category.length": "longueur",
+        "category.schedule": "calendrier",
+        "category.sensitive": "sensible",
+        "category.politics": "politique",
+        "category.religion": "religion",
+        "category.health": "santé",
+        "category.tragedy": "drame",
+        "category.identity": "identité",
+        "category.market": "marché",
+        "category.legal-hr": "juridique-rh",
+        "cli.also": "aussi",
     },
 }
 
 
+# French puts a no-break space before two-part punctuation: a full one before « : », a narrow one before
+# « ; », « ! » and « ? », and no-break spaces inside « » (the Imprimerie nationale's rules, which most
+# French typesetting follows).
+_FRENCH_SPACES = (("\u00a0", ":"), ("\u202f", ";"), ("\u202f", "!"), ("\u202f", "?"))
+
+
+def french_typography(text: str) -> str:
+    """`text` with the ordinary spaces before : ; ! ? and inside « » made the no-break spaces French
+    typesetting wants."""
+    for space, mark in _FRENCH_SPACES:
+        text = text.replace(f" {mark}", f"{space}{mark}")
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
+def _typeset(lang: str, table: dict[str, str]) -> dict[str, str]:
+    return {key: french_typography(text) for key, text in table.items()} if lang == "fr" else table
+
+
 class Messages:
-    """The UI's words in one language; `messages("key", name=value)` formats one of them."""
+    """The interface's words in one language; `messages("key", name=value)` formats one of them.
+
+    The words are typeset for their language (French spacing) before the values go in, so that paths,
+    errors and post texts placed in them are shown exactly as they are.
+    """
 
     def __init__(self, lang: str) -> None:
         self.lang = lang if lang in MESSAGES else "en"
-        self._table = MESSAGES[self.lang]
+        self._table = _typeset(self.lang, MESSAGES[self.lang])
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._table.get(key) or MESSAGES["en"][key]
         return text.format(**values) if values else text
+
+    def category(self, category: str) -> str:
+        """A finding's category in this language ("sensitive:market" → "sensible:marché"); a category
+        the interface has no word for (a user pack's own) is shown as it is written."""
+        return ":".join(self._table.get(f"category.{part}", part) for part in category.split(":"))

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from septfois import __version__
-from septfois.i18n import Messages
+from septfois.i18n import Messages, french_typography
 from septfois.model import Finding, Level, Report
 from septfois.sources.places import Lines
 
@@ -79,49 +79,50 @@ def jsonl_line(ident: object, report: Report) -> str:
 
 
 _COLOURS = {Level.INFO: "\x1b[36m", Level.WARNING: "\x1b[33m", Level.ERROR: "\x1b[31;1m"}
-_LABELS = {
-    "en": {"why": "why", "instead": "instead", "also": "also", "none": "no findings", "analysis": "analysis"},
-    "fr": {
-        "why": "pourquoi",
-        "instead": "plutôt",
-        "also": "aussi",
-        "none": "rien à signaler",
-        "analysis": "analyse",
-    },
-}
 
 
 def text(
     items: Sequence[Report | Placed], *, colour: bool = False, ui_lang: str = "en", quiet: bool = False
 ) -> str:
     """One block per finding, as linters print them: where (the file's own line and column), level,
-    category, rule, message, why, instead; then a line per post. `quiet` leaves out posts without findings."""
-    words = _LABELS.get(ui_lang, _LABELS["en"])
+    category, rule, message, why, instead; then a line per post. `quiet` leaves out posts without findings.
+
+    The interface's words (levels, categories, labels, the closing line) are in `ui_lang`; the location
+    `file:line:column:` stays as editors and CI problem matchers read it.
+    """
+    words = Messages(ui_lang)
+    # The packs' own French is typeset as the interface's is, in this output for people only.
+    typeset = french_typography if words.lang == "fr" else str
+    label = "{}\u00a0: {}" if words.lang == "fr" else "{}: {}"
     lines: list[str] = []
     for item in map(placed, items):
         report = item.report
         if quiet and not report.findings:
             continue
         for finding in report.findings:
-            level = finding.level.label
+            level = words(f"level.{finding.level.label}")
             if colour:
                 level = f"{_COLOURS[finding.level]}{level}\x1b[0m"
+            category = words.category(finding.category)
             lines.append(
-                f"{item.path}:{finding.line}:{finding.column}: {level} {finding.category} "
-                f"[{finding.rule}] {finding.message}"
+                f"{item.path}:{finding.line}:{finding.column}: {level} {category} "
+                f"[{finding.rule}] {typeset(finding.message)}"
             )
-            lines.append(f"    {words['why']}: {finding.why}")
-            lines.append(f"    {words['instead']}: {finding.suggestion}")
+            lines.append("    " + label.format(words("cli.why"), typeset(finding.why)))
+            lines.append("    " + label.format(words("cli.instead"), typeset(finding.suggestion)))
             if finding.also:
-                lines.append(f"    {words['also']}: {', '.join(finding.also)}")
+                lines.append("    " + label.format(words("cli.also"), ", ".join(finding.also)))
+        details = [words("cli.lang", lang=report.lang), words("cli.analysis", analysis=report.analysis)]
         counts = ", ".join(f"{name} {c.length}/{c.limit}" for name, c in report.platforms.items())
-        verdict = (
-            f"{report.verdict} ({len(report.findings)} findings;" if report.findings else f"{words['none']} ("
-        )
-        details = f"lang {report.lang}; {words['analysis']}: {report.analysis}" + (
-            f"; {counts}" if counts else ""
-        )
-        lines.append(f"{report.source}: {verdict} {details})".replace("( ", "("))
+        if counts:
+            details.append(counts)
+        if report.findings:
+            verdict = words(f"level.{report.verdict}")
+            details.insert(0, words("cli.findings", count=len(report.findings)))
+        else:
+            verdict = words("cli.none")
+        # `source:` as the finding lines start, so that tools reading locations read this line too.
+        lines.append(f"{report.source}: {verdict} ({words('cli.separator').join(details)})")
     return "\n".join(lines) + ("\n" if lines else "")
 
 

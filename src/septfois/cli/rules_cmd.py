@@ -74,22 +74,34 @@ def run_list(args: argparse.Namespace) -> int:
 
 def run_show(args: argparse.Namespace) -> int:
     config, packs = _packs(args)
+    from septfois.i18n import Messages
+
     lang = args.ui_lang or config.ui_language
+    words = Messages(lang)
+    colon = "\u00a0:" if words.lang == "fr" else ":"
+
+    def field(key: str, value: str) -> str:
+        return f"{words(key)}{colon} {value}"
+
     for pack in packs:
         for rule in pack.rules:
             if rule.id == args.rule_id:
                 print(f"{rule.id}  ({rule.file}:{rule.line})")
-                print(f"  category: {rule.category}   level: {rule.level.label}   type: {rule.type}")
+                level = words(f"level.{rule.level.label}")
+                print(
+                    f"  {field('rules.category', words.category(rule.category))}   "
+                    f"{field('rules.level', level)}   {field('rules.type', rule.type)}"
+                )
                 if rule.languages:
-                    print(f"  languages: {', '.join(rule.languages)}")
-                print(f"  message: {rule.message[lang]}")
-                print(f"  why: {rule.why[lang]}")
-                print(f"  instead: {rule.suggestion[lang]}")
+                    print(f"  {field('rules.languages', ', '.join(rule.languages))}")
+                print(f"  {field('rules.message', rule.message[lang])}")
+                print(f"  {field('rules.why', rule.why[lang])}")
+                print(f"  {field('rules.instead', rule.suggestion[lang])}")
                 if rule.source:
-                    print(f"  source: {rule.source}")
-                for label, examples in (("flags", rule.must_flag), ("passes", rule.must_pass)):
+                    print(f"  {field('rules.source', rule.source)}")
+                for label, examples in (("rules.flags", rule.must_flag), ("rules.passes", rule.must_pass)):
                     for example in examples:
-                        print(f"  {label}: {example.post.text!r}")
+                        print(f"  {field(label, repr(example.post.text))}")
                 return EXIT_OK
     raise UsageError(f"unknown rule {args.rule_id!r} (see `septfois rules list`)")
 

@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     from septfois.findings.engine import Checker
 
 AUTOSAVE_DELAY = 0.5  # seconds of quiet typing before the draft is written
+AUTOSAVE_MAX_WAIT = 1.0  # seconds an unsaved edit may wait while typing goes on (kill -9 loses at most this)
 STARTUP_GRACE = 0.05  # seconds given to the first screen before the checker starts loading
 
 
@@ -54,11 +55,13 @@ class SendResult:
 
 @dataclass(frozen=True)
 class Opened:
-    """The post the editor starts with: its text and front matter, and the file it came from (if any)."""
+    """The post the editor starts with: its text and front matter, the file it came from (if any), and the
+    Post the front matter describes (parsed as `septfois check` parses it, publish_at included)."""
 
     text: str = ""
     meta: Mapping[str, Any] | None = None
     path: Path | None = None
+    post: Post | None = None
 
 
 @dataclass(frozen=True)
@@ -143,10 +146,13 @@ class SeptfoisApp(App[SendResult | None]):
         self.opened = opened or Opened()
         meta = dict(self.opened.meta or {})
         self.meta = meta
-        self.account = str(meta.get("account", config.account))
-        self.kind = str(meta.get("kind", "reply" if meta.get("reply_to") else kind))
-        self.lang: str | None = meta.get("lang", lang)
-        self.platforms: tuple[str, ...] = tuple(meta.get("platforms") or config.platforms)
+        # The editor checks the Post as the front matter gave it; the toggles then change its context.
+        post = self.opened.post or Post(text=self.opened.text, lang=lang, account=config.account, kind=kind)
+        self.post_context = post
+        self.account = post.account
+        self.kind = post.kind
+        self.lang: str | None = post.lang
+        self.platforms: tuple[str, ...] = post.platforms or tuple(config.platforms)
         self.file_acknowledged: dict[str, str] = {
             str(item["rule"]): str(item["reason"])
             for item in meta.get("acknowledged", ())
@@ -169,11 +175,12 @@ class SeptfoisApp(App[SendResult | None]):
         self._send_pending = False
         self._sent = False
         self._autosave: Timer | None = None
+        self._unsaved_since: float | None = None  # when the oldest edit not yet in the draft was made
         self._editor: PostEditor | None = None
         self._service: CheckService | None = None
         self._counts_key: tuple[object, ...] | None = None
         self._counts: list[Count] = []
-        bind(self._bindings, EDITOR_KEYS, self.messages)
+        bind(self, EDITOR_KEYS, self.messages)
 
     # -- layout --------------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -188,7 +195,7 @@ class SeptfoisApp(App[SendResult | None]):
                 yield FindingsList(id="findings")
                 yield Vertical(FindingDetail(m("detail.empty"), id="detail"), id="detail-box")
         yield StatusBar(id="status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def editor(self) -> PostEditor:
@@ -253,7 +260,8 @@ class SeptfoisApp(App[SendResult | None]):
 
     # -- checking ------------------------------------------------------------------------------------
     def current_post(self) -> Post:
-        return Post(
+        return replace(
+            self.post_context,
             text=self.editor.text,
             lang=self.lang,
             platforms=self.platforms,
@@ -327,11 +335,17 @@ class SeptfoisApp(App[SendResult | None]):
         self.request_check()
         self._refresh_counters()
         self._refresh_note()
+        # Saved once typing pauses, and also while it goes on: no edit waits more than AUTOSAVE_MAX_WAIT.
+        now = time.monotonic()
+        if self._unsaved_since is None:
+            self._unsaved_since = now
+        delay = min(AUTOSAVE_DELAY, max(0.01, self._unsaved_since + AUTOSAVE_MAX_WAIT - now))
         if self._autosave is not None:
             self._autosave.stop()
-        self._autosave = self.set_timer(AUTOSAVE_DELAY, self.save_draft)
+        self._autosave = self.set_timer(delay, self.save_draft)
 
     def save_draft(self) -> None:
+        self._unsaved_since = None
         text = self.editor.text
         try:
             if text.strip() and text != self.opened.text:
@@ -387,6 +401,22 @@ class SeptfoisApp(App[SendResult | None]):
 
         m = self.messages
         status = Text()
+        # Counters first: at 80 columns what comes last is cut, and the analysis label is long.
+        if not self.platforms:
+            status.append(m("status.no_platforms"), style="dim")
+            status.append("  ")
+        for count in self.counts():
+            over = count.length > count.limit or not count.fits
+            status.append(f"{PLATFORMS[count.platform].title} ", style="dim")
+            status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
+            if count.fold is not None:
+                status.append(f" ✂{count.fold}", style="magenta")
+            status.append("  ")
+        status.append("│  ")
+        status.append(m(f"account.{self.account}"), style="bold")
+        status.append(" · ")
+        status.append(m(f"kind.{self.kind}"), style="bold")
+        status.append("  │  ")
         if self.checker_state == "loading":
             status.append(m("status.loading"), style="italic yellow")
         elif self.checker_state == "failed":
@@ -395,30 +425,22 @@ class SeptfoisApp(App[SendResult | None]):
             status.append(m("status.lang", lang=self.report.lang, analysis=self.report.analysis))
         if self.lang:
             status.append(f" ({m('status.lang.forced', lang=self.lang)})", style="dim")
-        status.append("  │  ")
-        status.append(m(f"account.{self.account}"), style="bold")
-        status.append(" · ")
-        status.append(m(f"kind.{self.kind}"), style="bold")
-        status.append("  │  ")
-        if not self.platforms:
-            status.append(m("status.no_platforms"), style="dim")
-        for count in self.counts():
-            over = count.length > count.limit or not count.fits
-            status.append(f"{PLATFORMS[count.platform].title} ", style="dim")
-            status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
-            if count.fold is not None:
-                status.append(f" ✂{count.fold}", style="magenta")
-            status.append("  ")
         self.query_one("#status", StatusBar).update(status)
 
     def _finding_at_cursor(self) -> int | None:
         if self.report_text != self.editor.text:
             return None
         offset = self.editor.offset_of(self.editor.cursor_location)
-        for index, finding in enumerate(self.findings):
-            if finding.start <= offset <= finding.end and finding.end > finding.start:
-                return index
-        return None
+        under = [
+            index
+            for index, finding in enumerate(self.findings)
+            if finding.start <= offset <= finding.end and finding.end > finding.start
+        ]
+        # Findings may share a span (an info and an error on one word): the one chosen in the list stays.
+        chosen = self.query_one("#findings", FindingsList).highlighted
+        if chosen in under:
+            return chosen
+        return under[0] if under else None
 
     def _sync_to_cursor(self) -> None:
         index = self._finding_at_cursor()
@@ -605,7 +627,7 @@ class SeptfoisApp(App[SendResult | None]):
                 return
             self.path = path
             self.sub_title = str(path)
-            self.opened = Opened(self.editor.text, self.meta, path)
+            self.opened = Opened(self.editor.text, self.meta, path, self.current_post())
             old = self.drafts
             self.drafts = DraftStore(old.folder, path)
             old.discard()
@@ -694,6 +716,10 @@ def create_app(
         from septfois.sources.inputs import read_path
         from septfois.sources.postfile import parse_post_file
 
-        parsed = parse_post_file(read_path(path), str(path))
-        opened = Opened(parsed.text, dict(parsed.meta), path)
+        # The context the front matter leaves out, as `septfois check` fills it.
+        base = Post(
+            text="", lang=options.get("lang"), account=config.account, kind=options.get("kind", "post")
+        )
+        parsed = parse_post_file(read_path(path), str(path), base=base)
+        opened = Opened(parsed.text, dict(parsed.meta), path, parsed.post)
     return SeptfoisApp(config, opened=opened, **options)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import BindingsMap
+from textual.dom import DOMNode
 
 from septfois.i18n import Messages
+from septfois.tui.textual_api import bindings
 
 
 @dataclass(frozen=True)
@@ -21,8 +22,10 @@ class Key:
     help: str | None = None  # message key for the command palette; None keeps it out of the palette
 
 
+# Footer order: help and quit first, as nano puts them, so that a narrow terminal still shows both.
 EDITOR_KEYS: tuple[Key, ...] = (
     Key("f1", "help", "key.help", help="cmd.help.help"),
+    Key("ctrl+q", "quit", "key.quit", priority=True, help="cmd.quit.help"),
     Key("ctrl+t", "send", "key.send", priority=True, help="cmd.send.help"),
     Key("ctrl+s", "save", "key.save", priority=True, help="cmd.save.help"),
     Key("ctrl+r", "apply_fix", "key.apply", priority=True, help="cmd.apply.help"),
@@ -32,7 +35,6 @@ EDITOR_KEYS: tuple[Key, ...] = (
     Key("f6", "cycle_language", "key.language", show=False, help="cmd.language.help"),
     Key("f8", "next_finding", "key.next", show=False, help="cmd.next.help"),
     Key("shift+f8", "previous_finding", "key.previous", show=False, help="cmd.previous.help"),
-    Key("ctrl+q", "quit", "key.quit", priority=True, help="cmd.quit.help"),
     Key("ctrl+p", "command_palette", "key.palette", show=False),
 )
 
@@ -46,9 +48,13 @@ GATE_KEYS: tuple[Key, ...] = (
 )
 
 
-def bind(bindings: BindingsMap, keys: tuple[Key, ...], messages: Messages) -> None:
-    """Add `keys` to a widget's bindings with labels in the UI language."""
+def bind(node: DOMNode, keys: tuple[Key, ...], messages: Messages) -> None:
+    """Add `keys` to a screen's or the app's bindings with labels in the UI language."""
+    own = bindings(node)
     for key in keys:
         if key.action == "command_palette":
             continue  # the App binds it already; listed here for the help screen
-        bindings.bind(key.keys, key.action, messages(key.label), show=key.show, priority=key.priority)
+        # Ours replace Textual's own binding of the same key (its ctrl+q is hidden from the footer).
+        for name in key.keys.split(","):
+            own.key_to_bindings.pop(name, None)
+        own.bind(key.keys, key.action, messages(key.label), show=key.show, priority=key.priority)

@@ -59,7 +59,7 @@ class SendGate(ModalScreen[SendChoice | None]):
             if acknowledged and finding.rule in acknowledged:
                 self.reasons[index] = acknowledged[finding.rule]
                 self.looked.add(index)
-        bind(self._bindings, GATE_KEYS, messages)
+        bind(self, GATE_KEYS, messages)
 
     def compose(self) -> ComposeResult:
         m = self.messages

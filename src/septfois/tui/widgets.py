@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from septfois.i18n import Messages
 from septfois.model import Finding, Level
+from septfois.tui.textual_api import forget_rendered_lines
 
 LEVEL_ICONS = {Level.ERROR: "✖", Level.WARNING: "▲", Level.INFO: "●"}
 LEVEL_COLOURS = {Level.ERROR: "red", Level.WARNING: "yellow", Level.INFO: "cyan"}
@@ -86,8 +87,13 @@ class PostEditor(TextArea):
             return  # a long soft-wrapped line costs milliseconds to draw: do not redraw for nothing
         self._marks = marks
         # The TextArea caches rendered lines by cursor and scroll, not by our marks: drop the cache.
-        self._line_cache.clear()
+        forget_rendered_lines(self)
         self.refresh()
+
+    @property
+    def marks(self) -> dict[int, list[tuple[int, int, Style]]]:
+        """What is coloured, row by row: (start column, end column, style)."""
+        return self._marks
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)

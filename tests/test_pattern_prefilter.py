@@ -1,41 +1,19 @@
-"""The engine gives the same findings whichever path checks a post; its shortcuts match what they replace."""
+"""The pattern rule type's prefilter (where a match may start) finds what a full scan finds."""
 
 from __future__ import annotations
 
-import json
-import os
 import random
-import re
-import time
 import unicodedata
-from pathlib import Path
 
 import pytest
 import regex
 
-from septfois.analysis.nlp import pipeline
+from conftest import DATA, corpus_texts
 from septfois.analysis.textmap import fold_text
 from septfois.analysis.value import Analysis
-from septfois.cli.formats import jsonl_line
-from septfois.findings.detectors import names
-from septfois.findings.engine import Checker
-from septfois.findings.lexicon import Lexicon, _surface_pattern, _without_overlaps
-from septfois.findings.packs import builtin_pack_paths, load_pack
+from septfois.findings.packs import builtin_pack_paths
 from septfois.findings.prefilter import Starts, match_starts, opening_assertions
 from septfois.findings.ruletypes.pattern import _matches, _matches_at, _opening_positions
-from septfois.sources.inputs import parse_batch_line
-
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-DEV = CORPUS / "posts_dev.jsonl"
-DATA = Path(__file__).resolve().parent / "data"
-
-
-def corpus_lines() -> list[str]:
-    return [line for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-
-
-def corpus_texts() -> list[str]:
-    return [json.loads(line)["text"] for line in corpus_lines()]
 
 
 def builtin_rule_tables() -> list[dict]:
@@ -46,78 +24,6 @@ def builtin_rule_tables() -> list[dict]:
         for path in builtin_pack_paths()
         for rule in tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
     ]
-
-
-def test_check_one_by_one_check_many_and_the_jsonl_command_give_the_same_bytes(
-    checker: Checker, run_cli
-) -> None:
-    items = [parse_batch_line(line, str(DEV), number) for number, line in enumerate(corpus_lines(), start=1)]
-    sources = [f"{DEV}:{number}" for number in range(1, len(items) + 1)]
-    single = [
-        jsonl_line(item.id, checker.check(item.post, source=source))
-        for item, source in zip(items, sources, strict=True)
-    ]
-    reports = checker.check_many([item.post for item in items], sources=sources)
-    many = [jsonl_line(item.id, report) for item, report in zip(items, reports, strict=True)]
-    result = run_cli(["check", "--jsonl", str(DEV), "--fail-on", "never"])
-    assert result.code == 0, result.err
-    assert len(single) == len(items) == 240
-    assert many == single
-    assert result.out.splitlines(keepends=True) == single
-    assert any('"findings": [{' in line for line in single)  # the corpus does exercise the rules
-
-
-def test_check_many_of_nothing_is_nothing(checker: Checker) -> None:
-    assert checker.check_many([]) == []
-
-
-def test_a_post_checked_inside_a_batch_of_other_posts_gets_its_lone_report(checker: Checker) -> None:
-    from septfois.model import Post
-
-    post = Post(text="Marie Dupont est en arrêt maladie pour son cancer, on lui souhaite bon courage 😂")
-    alone = checker.check(post)
-    crowd = checker.check_many([Post(text=text) for text in corpus_texts()[:40]] + [post])
-    assert crowd[-1] == alone
-    assert {finding.rule for finding in alone.findings} >= {"anonymity.named-health"}
-
-
-def test_skipping_the_ner_where_it_cannot_matter_finds_the_same_names() -> None:
-    french = [json.loads(line)["text"] for line in corpus_lines() if json.loads(line)["lang"] == "fr"]
-    items = [(text, ("fr",)) for text in french]
-    fr = pipeline("fr")
-    skipping = fr.analyse_many(items)
-    complete = fr.analyse_many(items, all_entities=True)
-    assert [names(a) for a in skipping] == [names(a) for a in complete]
-    assert sum(bool(a.entities) for a in complete) > sum(bool(a.entities) for a in skipping)
-
-
-@pytest.mark.parametrize(
-    "terms",
-    [
-        ("plaisant*", "second degré", "l'argent", "jusqu'à", "😂", "#ad", "/s", "c-est", "a_b"),
-        ("killer", "killer feature", "kill*", "ex-collègue", "œuvre", "go", "go go"),
-    ],
-)
-def test_indexed_surface_matching_finds_what_each_terms_regular_expression_finds(
-    terms: tuple[str, ...],
-) -> None:
-    texts = [
-        "Je plaisantais, second  degré\u00a0! L'argent jusqu'à 😂😂 #ad #adverts /s c-est a_b",
-        "KILLER feature, killers, killer\nfeature, Ex-collègue, Œuvre, go go go, gogo, ago",
-        *corpus_texts()[:60],
-    ]
-    lexicon = Lexicon(terms, lemmas=False)
-    for text in texts:
-        analysis = Analysis(text=text, lang="fr")
-        view = analysis.view(accents=True, case=True)
-        expected = []
-        for term in terms:
-            folded = lexicon._fold(term)
-            anywhere = re.compile(f"(?=({_surface_pattern(folded)}))")
-            expected.extend(
-                view.span(m.start(1), m.end(1)) for m in anywhere.finditer(view.text) if m.group(1)
-            )
-        assert lexicon.find(analysis) == _without_overlaps(expected), text
 
 
 def example_texts() -> list[str]:
@@ -345,13 +251,6 @@ def test_a_pattern_without_sure_opening_assertions_has_none(pattern: str) -> Non
     assert opening_assertions(pattern) is None
 
 
-def external_texts(name: str) -> list[str]:
-    path = CORPUS / "external" / name
-    return [
-        json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-
-
 def test_rewritten_builtin_patterns_find_what_they_found_before() -> None:
     """tests/data/slow_builtin_patterns.toml keeps the patterns as they were; the rewrites in rules/ must
     flag exactly the same spans (on the accent-folded text those rules read)."""
@@ -362,8 +261,6 @@ def test_rewritten_builtin_patterns_find_what_they_found_before() -> None:
     texts = [
         *corpus_texts(),
         *example_texts(),
-        *external_texts("hatecheck_fr.jsonl"),
-        *external_texts("hatecheck_en.jsonl"),
         "ΐ ι\u0308\u0301x İi\u0307x ß ẞ ǰ ﬃ 5h1t 4ss, a$$hole, I'm such an asshole, k1ll 2 connards",
         "Recrutons un profil motivé, 25-35 ans ; candidat de moins de 30 ans uniquement. Hiring: under 30",
     ]
@@ -406,168 +303,3 @@ def test_a_letter_or_digit_set_reads_as_a_letter_or_a_digit_on_accent_folded_tex
         last = ch.casefold()[-1]
         assert regex.fullmatch(r"\p{L}", last, flags) or unicodedata.combining(last), hex(ord(ch))
     assert not any(unicodedata.combining(ch) for ch in fold_text("".join(chars), accents=True, case=False))
-
-
-def test_a_pack_file_is_compiled_once_until_it_changes(tmp_path: Path) -> None:
-    source = Path(builtin_pack_paths()[0]).read_text(encoding="utf-8")
-    path = tmp_path / "pack.toml"
-    path.write_text(source, encoding="utf-8")
-    an_hour_ago = time.time() - 3600
-    os.utime(path, (an_hour_ago, an_hour_ago))
-    first = load_pack(path)
-    assert load_pack(path) is first
-    path.write_text(source.replace('level = "warning"', 'level = "error"', 1), encoding="utf-8")
-    os.utime(path, (an_hour_ago + 60, an_hour_ago + 60))
-    changed = load_pack(path)
-    assert changed is not first
-    assert [r.level for r in changed.rules] != [r.level for r in first.rules]
-
-
-def test_a_pack_written_just_now_is_read_again_at_the_next_load(tmp_path: Path) -> None:
-    path = tmp_path / "pack.toml"
-    path.write_text(Path(builtin_pack_paths()[0]).read_text(encoding="utf-8"), encoding="utf-8")
-    assert load_pack(path) is not load_pack(path)
-
-
-def test_a_batch_checked_by_worker_processes_gives_the_same_bytes_as_one_process(
-    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from septfois.cli import check_cmd
-    from septfois.cli.main import EXIT_ERROR
-
-    pools: list[object] = []
-
-    class CountedPool(check_cmd.ProcessPoolExecutor):
-        def __init__(self, *args, **kwargs) -> None:
-            super().__init__(*args, **kwargs)
-            pools.append(self)
-
-    monkeypatch.setattr(check_cmd, "ProcessPoolExecutor", CountedPool)
-    batch = tmp_path / "posts.jsonl"
-    lines = corpus_lines() * 2
-    batch.write_text("\n".join([*lines[:70], "{not json", *lines[70:]]) + "\n", encoding="utf-8")
-    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "0")
-    alone = run_cli(["check", "--jsonl", str(batch)])
-    assert pools == []
-    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "2")
-    shared = run_cli(["check", "--jsonl", str(batch)])
-    assert len(pools) == 1
-    assert shared.out == alone.out
-    assert len(shared.out.splitlines()) == len(lines) == 480
-    assert (shared.code, shared.err) == (alone.code, alone.err)
-    assert shared.code == EXIT_ERROR  # the bad line is reported, and the others checked
-    assert ":71" in shared.err
-
-
-def test_a_process_with_its_models_loaded_hands_even_the_first_batch_to_the_workers(
-    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from septfois.cli import check_cmd
-
-    Checker().load_models()
-    submitted: list[int] = []
-
-    class CountedPool(check_cmd.ProcessPoolExecutor):
-        def submit(self, fn, /, *args, **kwargs):  # type: ignore[no-untyped-def]
-            submitted.append(len(args[0]))
-            return super().submit(fn, *args, **kwargs)
-
-    monkeypatch.setattr(check_cmd, "ProcessPoolExecutor", CountedPool)
-    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "2")
-    batch = tmp_path / "posts.jsonl"
-    batch.write_text("\n".join(corpus_lines()[:100]) + "\n", encoding="utf-8")
-    result = run_cli(["check", "--jsonl", str(batch)])
-    assert result.err == ""
-    assert submitted == [check_cmd.BATCH_LINES, 100 - check_cmd.BATCH_LINES]
-    assert len(result.out.splitlines()) == 100
-
-
-def test_a_batch_of_a_single_batch_is_checked_without_workers(
-    run_cli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from septfois.cli import check_cmd
-
-    pools: list[object] = []
-    monkeypatch.setattr(check_cmd, "ProcessPoolExecutor", lambda *a, **k: pools.append(a))
-    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "2")
-    batch = tmp_path / "posts.jsonl"
-    batch.write_text("\n".join(corpus_lines()[:10]) + "\n", encoding="utf-8")
-    assert len(run_cli(["check", "--jsonl", str(batch)]).out.splitlines()) == 10
-    assert pools == []
-
-
-def test_other_threads_stop_batch_workers_unless_declared_safe(monkeypatch: pytest.MonkeyPatch) -> None:
-    import threading
-
-    from septfois.cli import check_cmd
-
-    monkeypatch.delenv("SEPTFOIS_BATCH_WORKERS", raising=False)
-    cores = len(os.sched_getaffinity(0))
-    release = threading.Event()
-    other = threading.Thread(target=release.wait)
-    other.start()
-    try:
-        monkeypatch.setattr(check_cmd, "other_threads_fork_safe", False)
-        assert check_cmd.batch_workers() == 0
-        monkeypatch.setattr(check_cmd, "other_threads_fork_safe", True)
-        assert check_cmd.batch_workers() == (min(cores, check_cmd.MAX_WORKERS) if cores > 1 else 0)
-    finally:
-        release.set()
-        other.join()
-
-
-@pytest.mark.parametrize(("setting", "workers"), [("0", 0), ("1", 0), ("2", 2), (" 3 ", 3)])
-def test_the_number_of_batch_workers_can_be_set(
-    monkeypatch: pytest.MonkeyPatch, setting: str, workers: int
-) -> None:
-    from septfois.cli.check_cmd import batch_workers
-
-    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", setting)
-    assert batch_workers() == workers
-
-
-def test_a_number_of_batch_workers_that_is_not_a_number_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from septfois.cli.check_cmd import batch_workers
-    from septfois.cli.main import UsageError
-
-    monkeypatch.setenv("SEPTFOIS_BATCH_WORKERS", "many")
-    with pytest.raises(UsageError, match="SEPTFOIS_BATCH_WORKERS"):
-        batch_workers()
-
-
-def test_normalising_a_plain_text_at_once_gives_what_normalising_each_cluster_gives() -> None:
-    from septfois.analysis.textmap import _normalise_by_cluster, normalise
-
-    texts = [
-        *corpus_texts(),
-        *external_texts("hatecheck_fr.jsonl"),
-        "Ohm \u2126, \u0958, e\u0301, \u0301lone, \u1100\u1161\u11a8, \u1161",
-        "C'est l\u2019été\u00a0!\r\n👍🏽 🇫🇷",
-        "cafe\u0301 \u212b \ufb01 \u0344",
-    ]
-    texts += [f"a{chr(code)}b" for code in range(0x20000) if not 0xD800 <= code <= 0xDFFF]
-    at_once = 0
-    for text in texts:
-        assert normalise(text) == _normalise_by_cluster(text), ascii(text)
-        at_once += normalise(text).origin == tuple(range(len(text) + 1))
-    assert at_once > 0.9 * len(texts)
-
-
-def test_content_words_are_counted_as_a_pairwise_look_at_every_skipped_span_counts_them() -> None:
-    from septfois.findings.ruletypes.metric import EMOJI, HASHTAG, LINK, MENTION, WORD, _content_words
-
-    def pairwise(text: str) -> int:
-        skip = [m.span() for p in (HASHTAG, MENTION, LINK, EMOJI) for m in p.finditer(text)]
-        return sum(1 for m in WORD.finditer(text) if not any(s <= m.start() < e for s, e in skip))
-
-    texts = [
-        *corpus_texts(),
-        *external_texts("mlma_en.jsonl"),
-        "#a#b @x@y.z https://x.y/#tag 😂👍🏽 mot #mot, a #b-c d ##x #",
-    ]
-    skipped = 0
-    for text in texts:
-        counted, _ = _content_words(Analysis(text=text, lang="en"))
-        assert counted == pairwise(text), text
-        skipped += counted < len(WORD.findall(text))
-    assert skipped > 50
