@@ -143,6 +143,8 @@ def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[Loca
     from septfois.sources.schedule import SCHEDULE_SUFFIXES, read_schedule_file
 
     if path == "-":
+        if sys.stdin is None:
+            raise InputError("<stdin>: standard input is closed; give post files or pipe text in")
         text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
         return [LocatedPost("-", base_post(args, config, text))]
     suffix = Path(path).suffix.lower()
@@ -248,6 +250,8 @@ def run_batch(args: argparse.Namespace) -> int:
     base = base_post(args, config)  # what a line leaves out: --lang, --reply, the configured account
     workers = batch_workers()
     name = "<stdin>" if args.jsonl == "-" else args.jsonl
+    if args.jsonl == "-" and sys.stdin is None:
+        raise InputError("<stdin>: standard input is closed; give a JSON Lines file or pipe lines in")
     try:
         stream = sys.stdin.buffer if args.jsonl == "-" else open(args.jsonl, "rb")  # noqa: SIM115
     except OSError as error:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -81,36 +82,59 @@ def parse_batch_line(
         data = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(f"{where}: invalid JSON: {error.msg} (column {error.colno})") from None
+    except ValueError:  # the only other ValueError json raises: an integer past Python's digit limit
+        raise InputError(f"{where}: invalid JSON: a number with more than 4,300 digits") from None
+    except RecursionError:
+        raise InputError(f"{where}: invalid JSON: nested too deep") from None
     if not isinstance(data, dict):
         raise InputError(f"{where}: expected a JSON object with at least `text`")
     text = data.get("text")
     if not isinstance(text, str):
         raise InputError(f"{where}: `text` must be a string")
+    if has_lone_surrogate(text):
+        raise InputError(f"{where}: `text` holds a lone surrogate escape (such as \\ud800), not a character")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POST_BYTES:
         raise InputError(f"{where}: `text` is over the limit of {MAX_POST_BYTES:,} bytes for one post")
     ident = data.get("id", number)
     if not isinstance(ident, str | int) or isinstance(ident, bool):
         raise InputError(f"{where}: `id` must be a string or a number")
+    if isinstance(ident, str) and has_lone_surrogate(ident):
+        raise InputError(f"{where}: `id` holds a lone surrogate escape (such as \\ud800), not a character")
     lang = data.get("lang", base.lang)
-    if lang is not None and lang not in LANGUAGES:
+    if lang is not None and (not isinstance(lang, str) or lang not in LANGUAGES):
         raise InputError(f"{where}: `lang` must be one of {', '.join(LANGUAGES)} (got {lang!r})")
     platforms = data.get("platforms", [data["platform"]] if "platform" in data else list(base.platforms))
     from septfois.findings.platforms import PLATFORMS
 
-    if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
+    # Strings first: a list or object inside `platform` is not hashable, so cannot be looked up.
+    if not isinstance(platforms, list) or any(not known_name(p, PLATFORMS) for p in platforms):
         raise InputError(
             f"{where}: `platform` must be one of {', '.join(sorted(PLATFORMS))} (got {platforms!r})"
         )
     account = data.get("account", base.account)
-    if account not in ACCOUNTS:
+    if not isinstance(account, str) or account not in ACCOUNTS:
         raise InputError(f"{where}: `account` must be personal or brand (got {account!r})")
     kind = data.get("kind", base.kind)
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise InputError(f"{where}: `kind` must be post or reply (got {kind!r})")
     post = Post(text=text, lang=lang, platforms=tuple(platforms), account=account, kind=kind)
     return BatchItem(
         str(ident) if isinstance(ident, str) else ident, post, {k: data[k] for k in extra_keys if k in data}
     )  # type: ignore[arg-type]
+
+
+def known_name(value: object, names: Collection[str]) -> bool:
+    """Whether `value` is one of `names`; False, not TypeError, for a list or table (unhashable)."""
+    return isinstance(value, str) and value in names
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether JSON's \\uD800-style escapes left half a UTF-16 pair in `text` (it cannot be written out)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def decode_line(raw: bytes, name: str, number: int) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from septfois.errors import InputError
 from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Post, Report
+from septfois.sources.inputs import known_name
 from septfois.tomlpos import key_line
 
 if sys.version_info >= (3, 11):
@@ -152,20 +153,21 @@ def _post(text: str, meta: Mapping[str, Any], name: str, source: str, base: Post
     platforms = meta.get("platforms", list(base.platforms))
     if isinstance(platforms, str):
         platforms = [platforms]
-    if not isinstance(platforms, list) or any(p not in PLATFORMS for p in platforms):
+    # Strings first: a list or table inside the list is not hashable, so cannot be looked up.
+    if not isinstance(platforms, list) or any(not known_name(p, PLATFORMS) for p in platforms):
         raise fail("platforms", f"expected a list of {', '.join(sorted(PLATFORMS))} (got {platforms!r})")
     account = meta.get("account", base.account)
-    if account not in ACCOUNTS:
+    if not isinstance(account, str) or account not in ACCOUNTS:
         raise fail("account", f"expected personal or brand (got {account!r})")
     lang = meta.get("lang", base.lang)
-    if lang is not None and lang not in LANGUAGES:
+    if lang is not None and (not isinstance(lang, str) or lang not in LANGUAGES):
         raise fail("lang", f"expected one of {', '.join(LANGUAGES)} (got {lang!r})")
     reply_to = meta.get("reply_to")
     if reply_to is not None and not isinstance(reply_to, str):
         raise fail("reply_to", "expected a string (the address or id of the post answered)")
     # A post that names what it answers is a reply, unless the author says otherwise.
     kind = meta.get("kind", "reply" if reply_to else base.kind)
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise fail("kind", f"expected post or reply (got {kind!r})")
     publish_at = None
     if "publish_at" in meta:

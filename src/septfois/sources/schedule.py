@@ -14,12 +14,15 @@ from pathlib import Path
 from septfois.config import Config, QuietPeriod
 from septfois.errors import InputError, SeptfoisError
 from septfois.model import ACCOUNTS, KINDS, LANGUAGES, Finding, Level, Post
-from septfois.sources.inputs import read_path
+from septfois.sources.inputs import MAX_POST_BYTES, read_path
 from septfois.sources.postfile import iso_datetime, parse_datetime
 
 # A schedule holds many posts (Hootsuite imports up to 350 a file); this is far beyond any real one.
 MAX_SCHEDULE_BYTES = 20_000_000
 SCHEDULE_SUFFIXES = (".csv", ".jsonl")
+# Posts in one schedule file at most: checking is per post, so this bounds the run (a few minutes at
+# worst); a larger batch belongs in `check --jsonl`, which streams its output as it goes.
+MAX_SCHEDULE_POSTS = 10_000
 
 # Column headers are compared lower-cased with runs of spaces, dashes and underscores made one space.
 DATE_COLUMNS = (
@@ -66,10 +69,10 @@ def parse_jsonl(content: str, name: str, base: Post) -> list[ScheduledPost]:
     """One JSON object a line, as `check --jsonl` reads them, plus an optional `publish_at`."""
     from septfois.sources.inputs import parse_batch_line
 
+    numbered = [(number, line) for number, line in enumerate(content.splitlines(), start=1) if line.strip()]
+    _bounded(len(numbered), name)
     posts: list[ScheduledPost] = []
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for number, line in numbered:
         item = parse_batch_line(line, name, number, extra_keys=frozenset({"publish_at"}))
         data = json.loads(line)
         # parse_batch_line fills defaults; keep the base's context for what the line does not say.
@@ -90,6 +93,14 @@ def parse_jsonl(content: str, name: str, base: Post) -> list[ScheduledPost]:
     return posts
 
 
+def _bounded(posts: int, name: str) -> None:
+    if posts > MAX_SCHEDULE_POSTS:
+        raise InputError(
+            f"{name}: more than {MAX_SCHEDULE_POSTS:,} posts in one schedule; split it, or check the posts"
+            " as JSON Lines with `septfois check --jsonl FILE`, which has no such limit"
+        )
+
+
 def _header(cell: str) -> str:
     return re.sub(r"[\s_\-]+", " ", cell.strip().lower())
 
@@ -106,8 +117,21 @@ def parse_csv(content: str, name: str, base: Post) -> list[ScheduledPost]:
     # French spreadsheets export with semicolons (the comma is their decimal mark); some tools use tabs.
     first = content.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(sep in first for sep in ",;\t") else ","
-    rows = list(enumerate(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter), start=1))
-    rows = [(number, row) for number, row in rows if any(cell.strip() for cell in row)]
+    rows = []
+    reader = csv.reader(io.StringIO(content, newline=""), delimiter=delimiter)
+    number = 0
+    try:
+        # A message may be as long as any post: the csv module's own cell limit is smaller than that.
+        previous_limit = csv.field_size_limit(MAX_POST_BYTES * 4)
+        for number, row in enumerate(reader, start=1):
+            if any(cell.strip() for cell in row):
+                rows.append((number, row))
+                # One over the limit is enough to refuse: the rest is not even read.
+                _bounded(len(rows) - 1, name)
+    except csv.Error as error:
+        raise InputError(f"{name}:row {number + 1}: not readable as CSV: {error}") from None
+    finally:
+        csv.field_size_limit(previous_limit)
     if not rows:
         return []
     header = [_header(cell) for cell in rows[0][1]]
@@ -149,6 +173,8 @@ def _row_post(row: Sequence[str], columns: dict[str, int | None], where: str, ba
         return row[index].strip() if index is not None and index < len(row) else ""
 
     text = row[columns["message"]] if columns["message"] is not None and columns["message"] < len(row) else ""
+    if len(text.encode("utf-8")) > MAX_POST_BYTES:
+        raise InputError(f"{where}: message: over the limit of {MAX_POST_BYTES:,} bytes for one post")
     link = cell("link")
     if link:
         # Scheduling tools publish the link after the message, as part of the same post.
