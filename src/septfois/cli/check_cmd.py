@@ -196,6 +196,10 @@ def _adopt(checker: Checker) -> None:
     server they are a client's connection), and leave Ctrl-C and termination to the parent."""
     global _worker_checker
     _worker_checker = checker
+    from septfois.server import lifeline
+
+    # Killed with whoever forked it (a process killed with SIGKILL cannot stop its workers itself).
+    lifeline.die_with_parent(os.getppid())
     quiet = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the worker's whole life
     sys.stdin, sys.stdout, sys.stderr = None, quiet, quiet  # type: ignore[assignment]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
