@@ -234,11 +234,17 @@ class Tracked:
         self.channel, self.progress = channel, progress
 
     def send(self, kind: bytes, payload: bytes = b"") -> None:
+        if kind in (wire.EXIT, wire.DECLINE):
+            # Done before the last frame leaves: the client may hang up the instant it has it, and the
+            # server must then see a finished run, not one to stop.
+            self.progress.set(Progress.DONE)
+            self.channel.send(kind, payload)
+            return
         self.progress.set(Progress.SENDING)
         try:
             self.channel.send(kind, payload)
         finally:
-            self.progress.set(Progress.DONE if kind in (wire.EXIT, wire.DECLINE) else Progress.COMPUTING)
+            self.progress.set(Progress.COMPUTING)
 
     def receive(self) -> tuple[bytes, bytes]:
         # Waiting for the client's stdin is the client's time, not the run's: the limit does not count it.
@@ -614,7 +620,7 @@ class Server:
         """Stop the workers past their time limit or memory ceiling, each with a message to its client."""
         now = time.monotonic()
         for worker in list(self.workers.values()):
-            if worker.killed:
+            if worker.killed or worker.progress.read()[1] == Progress.DONE:
                 continue
             if worker.reason is None:
                 since, state = worker.progress.read()
@@ -651,12 +657,15 @@ class Server:
             wire.send(worker.conn, wire.EXIT, struct.pack("!i", code))
 
     def status(self) -> dict[str, object]:
+        # A worker that has sent its answer is served, even if it has not quite exited yet.
+        self.reap()
+        answered = [pid for pid, worker in self.workers.items() if worker.progress.read()[1] == Progress.DONE]
         return {
             "pid": os.getpid(),
             "socket": self.socket_path,
             "uptime": round(time.time() - self.started, 1),
-            "served": self.served,
-            "running": sorted(self.workers),
+            "served": self.served + len(answered),
+            "running": sorted(set(self.workers) - set(answered)),
             "waiting": len(self.queued),
             "stopped_runs": self.stopped,
             "idle_timeout": self.idle,
