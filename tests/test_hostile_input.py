@@ -107,3 +107,17 @@ def test_a_schedule_cell_longer_than_the_csv_module_allows_is_a_post_not_a_crash
     long = "a" * 200_000
     posts = parse_schedule(f'date,message\n2026-01-31 09:30,"{long}"\n', "long_cell.csv")
     assert posts[0].post.text == long
+
+
+def test_a_staged_post_with_a_list_in_front_matter_platforms_fails_the_hook_with_exit_2(
+    run_cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    post = tmp_path / "posts" / "launch.md"
+    post.parent.mkdir()
+    post.write_bytes((DATA / "posts" / "platforms_holding_a_list.md").read_bytes())
+    subprocess.run(["git", "add", "posts/launch.md"], cwd=tmp_path, check=True)
+    result = run_cli(["hook", "run"])
+    assert result.code == 2
+    assert "posts/launch.md:2: platforms: expected a list of" in result.err
+    assert "internal error" not in result.err
