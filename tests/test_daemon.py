@@ -607,3 +607,23 @@ def test_hostile_jsonl_lines_through_the_server_lose_nothing_else(
     assert served.returncode == local.code == 2
     assert (served.stdout.decode(), served.stderr.decode()) == (local.out, local.err)
     assert len(served.stdout.splitlines()) == 197
+
+
+def test_a_worker_past_the_memory_ceiling_is_stopped_and_the_server_past_it_goes_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    # Below what the loaded models alone take: every worker is over it, and so is the server.
+    env = environment(runtime, SEPTFOIS_DAEMON_MAX_MB="100")
+    paths = where(runtime, monkeypatch)
+    try:
+        stuck = _stuck_client(env, tmp_path)  # a run long enough to be looked at: its stdin stays open
+        assert stuck.wait(timeout=180) == 2
+        assert stuck.stderr is not None
+        err = stuck.stderr.read()
+        assert b"the check was stopped: it used more than 100 MB of memory" in err
+        assert daemon_client.wait_until_gone(paths, timeout=60)
+        assert "exiting: memory over 100 MB" in Path(paths.log).read_text(encoding="utf-8")
+    finally:
+        stop(env, tmp_path)

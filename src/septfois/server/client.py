@@ -437,6 +437,25 @@ class _Relay:
         return None
 
 
+def _stdin_first(sock: socket.socket) -> bool:
+    """Wait until stdin has something (True) or the server says something first (False).
+
+    A run stopped by the server (its time or memory) while we wait on a silent stdin must still reach
+    us: its message and exit code arrive on the socket, which we watch as well.
+    """
+    import select
+
+    try:
+        stdin = sys.stdin.fileno()
+    except (AttributeError, ValueError, OSError):
+        return True
+    try:
+        readable, _, _ = select.select([stdin, sock], [], [])
+    except (OSError, ValueError):
+        return True  # stdin cannot be watched (say, it is closed): read it as before
+    return stdin in readable or sock not in readable
+
+
 def _exchange(sock: socket.socket, request: bytes) -> int | bytes:
     """Send one run request and relay frames until the exit code; RESTART or DECLINE when not served."""
     relay = _Relay()
@@ -459,6 +478,8 @@ def _exchange(sock: socket.socket, request: bytes) -> int | bytes:
         elif kind == READ:
             relay.started = True
             (wanted,) = struct.unpack("!I", payload)
+            if not _stdin_first(sock):
+                continue  # the server spoke first (it stopped the run): read what it says
             try:
                 data = os.read(sys.stdin.fileno(), min(wanted, MAX_CHUNK)) if wanted else b""
             except OSError:

@@ -613,8 +613,9 @@ class Server:
             worker.conn.close()
             worker.progress.close()
             self.last_activity = time.monotonic()
-        if self.warm_seconds is not None and rss_mb("VmRSS") > self.max_mb and not self.stopping.is_set():
-            self.stop(f"memory over {self.max_mb:.0f} MB")  # the next client starts a fresh server
+            # Looked at after each run, so that the runs already waiting are served first.
+            if rss_mb("VmRSS") > self.max_mb and not self.stopping.is_set():
+                self.stop(f"memory over {self.max_mb:.0f} MB")  # the next client starts a fresh server
 
     def watch(self) -> None:
         """Stop the workers past their time limit or memory ceiling, each with a message to its client."""
