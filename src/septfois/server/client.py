@@ -22,7 +22,7 @@ EXIT = b"X"  # server -> client: the exit code; the run is over
 REPLY = b"J"  # server -> client: a JSON answer to status or stop
 RESTART = b"M"  # server -> client: the installed package changed; the server is going away
 DECLINE = b"D"  # server -> client: run this one in your own process (e.g. the cwd is not reachable)
-PROTOCOL = 1
+PROTOCOL = 2  # 2: runs in forked workers, a time limit in the request, a lockf lock
 
 NO_DAEMON_ENV = "SEPTFOIS_NO_DAEMON"
 IDLE_ENV = "SEPTFOIS_DAEMON_IDLE"

@@ -383,13 +383,16 @@ class Server:
     # --- warming up, one step per turn of the loop ---
 
     def _warm_steps(self) -> list[tuple[str, Callable[[], object]]]:
-        from septfois.analysis import nlp
+        def pipeline(lang: str) -> object:
+            from septfois.analysis import nlp  # here, not at start-up: the socket is answered meanwhile
+
+            return nlp.pipeline(lang)
 
         return [
             ("command line", _import_commands),
-            ("French pipeline", lambda: nlp.pipeline("fr")),
+            ("French pipeline", lambda: pipeline("fr")),
             ("packs and French check", lambda: self.warm_check("fr")),
-            ("English pipeline", lambda: nlp.pipeline("en")),
+            ("English pipeline", lambda: pipeline("en")),
             ("English check", lambda: self.warm_check("en")),
         ]
 
@@ -570,7 +573,8 @@ class Server:
             os.close(self.lock)
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
         signal.signal(signal.SIGINT, signal.default_int_handler)
-        gc.unfreeze()
+        # The objects frozen after the warm-up stay frozen here too: unfrozen, the worker's first full
+        # collection would write to, and so copy, every page they sit on.
 
     def run(self, channel: Tracked, request: dict[str, Any]) -> int:
         """In the worker: the client's command, its output relayed; the worker's exit status."""
