@@ -120,3 +120,40 @@ def test_a_mastodon_instance_limit_changes_the_count_limit(run_cli, tmp_path: Pa
         "results"
     ][0]
     assert report["platforms"]["mastodon"] == {"length": 7, "limit": 1000}
+
+
+def test_a_broken_pyproject_holding_our_table_is_an_error_not_skipped(tmp_path: Path) -> None:
+    broken = DATA / "config" / "pyproject_broken_holding_our_table.toml"
+    (tmp_path / "pyproject.toml").write_text(broken.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(start=tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'pyproject.toml'}:5: invalid TOML")
+
+
+def test_invalid_toml_in_a_configuration_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "septfois.toml"
+    path.write_text('fail_on = "error"\nlanguages = [,]\n', encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}:2: invalid TOML")
+
+
+def test_a_send_countdown_past_any_sane_wait_is_refused() -> None:
+    path = DATA / "config" / "send_countdown_past_any_sane_wait.toml"
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}:1: send_countdown: expected a whole number from 0 to 600")
+
+
+def test_a_quiet_period_date_that_is_not_a_date_names_file_line_and_key() -> None:
+    path = DATA / "config" / "quiet_period_with_a_bad_date.toml"
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).startswith(f"{path}:3: quiet_period[1].end: expected a date")
+
+
+def test_an_unknown_rule_in_the_rules_table_names_file_line_and_key(run_cli) -> None:
+    path = DATA / "config" / "rules_naming_an_unknown_rule.toml"
+    result = run_cli(["check", "-", "--config", str(path)], "Bonjour")
+    assert result.code == 2
+    assert f"{path}:4: rules.offence.no-such-rule: unknown rule 'offence.no-such-rule'" in result.err

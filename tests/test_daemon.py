@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -302,10 +305,13 @@ def test_ctrl_c_while_the_server_works_exits_130_quietly_and_leaves_the_server_s
 
 
 def children(pid: int) -> list[int]:
+    """The living descendants of `pid`: a run's worker and the batch workers it forked."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        found.extend(int(child) for child in (task / "children").read_text().split())
-    return [child for child in found if process_exists(child)]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found.extend(int(child) for child in (task / "children").read_text().split())
+    alive = [child for child in found if process_exists(child)]
+    return alive + [grandchild for child in alive for grandchild in children(child)]
 
 
 def test_a_served_batch_goes_to_workers_and_ctrl_c_leaves_the_server_serving_without_them(
@@ -398,18 +404,26 @@ def test_no_daemon_and_its_environment_variable_never_start_a_server(how: list[s
     assert not runtime.exists()
 
 
-def test_a_check_runs_in_process_when_no_server_can_start(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli
+@pytest.mark.parametrize("blocker", ["file", "folder"])
+def test_something_in_the_way_of_the_socket_is_said_once_and_no_server_is_started(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli, blocker: str
 ) -> None:
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     env = environment(runtime)
-    # Something that is not a socket sits where the server would listen: the server cannot bind.
-    os.makedirs(where(runtime, monkeypatch).socket)
+    paths = where(runtime, monkeypatch)
+    os.makedirs(paths.folder, mode=0o700, exist_ok=True)
+    if blocker == "file":
+        Path(paths.socket).write_text("not a socket\n", encoding="utf-8")
+    else:
+        os.makedirs(paths.socket)
     done = septfois(["check", "--format", "json", "-"], env, tmp_path, stdin=RISKY_FR.encode())
     local = run_cli(["check", "--format", "json", "-"], RISKY_FR)
-    assert (done.returncode, done.stdout.decode(), done.stderr.decode()) == (local.code, local.out, local.err)
-    assert "cannot listen" in Path(where(runtime, monkeypatch).log).read_text(encoding="utf-8")
+    assert (done.returncode, done.stdout.decode()) == (local.code, local.out)
+    said = done.stderr.decode().replace(local.err, "", 1)
+    assert said.count("in the way of the background process's socket") == 1
+    assert paths.socket in said
+    assert not os.path.exists(paths.log)  # no server was started to fail
 
 
 def test_a_check_runs_in_process_when_the_runtime_folder_cannot_be_made(tmp_path: Path, run_cli) -> None:
@@ -443,3 +457,174 @@ def test_the_client_imports_neither_spacy_nor_the_configuration_nor_the_packs() 
     }
     heavy |= {"septfois.findings.engine", "septfois.analysis.nlp", "septfois.model", "septfois.cli.check_cmd"}
     assert not heavy & loaded
+
+
+def _stuck_client(env: dict[str, str], cwd: Path) -> subprocess.Popen[bytes]:
+    """A check whose stdin is open and silent: its run waits for the rest of the post, for ever."""
+    client = subprocess.Popen(
+        [sys.executable, "-m", "septfois", "check", "-"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=cwd,
+        env=env,
+    )
+    assert client.stdin is not None
+    client.stdin.write("Le début d'un message qui ne finit ".encode())
+    client.stdin.flush()
+    return client
+
+
+def running(runtime: Path, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    found = status(runtime, monkeypatch)
+    return list(found["running"]) if found else []  # type: ignore[call-overload]
+
+
+def test_a_stuck_check_does_not_delay_an_ordinary_one_and_killing_its_client_frees_its_worker(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env, server = warm_server(runtime, tmp_path, monkeypatch)
+    stuck = _stuck_client(env, tmp_path)
+    wait_for(lambda: len(running(runtime, monkeypatch)) == 1, 60, "the stuck check's worker")
+    (worker,) = running(runtime, monkeypatch)
+    done = septfois(["check", "-"], env, tmp_path, stdin=RISKY_EN.encode())
+    assert done.returncode == 1, done.stderr
+    assert b"sensitive.price-guarantee" in done.stdout
+    assert stuck.poll() is None and process_exists(worker)  # answered while the stuck one still runs
+    stuck.kill()
+    stuck.wait(timeout=60)
+    wait_for(lambda: not process_exists(worker), 30, "the killed client's worker to be stopped")
+    after = status(runtime, monkeypatch)
+    assert after is not None and after["pid"] == server["pid"] and after["running"] == []
+
+
+def test_a_check_past_its_time_limit_ends_with_a_message_and_exit_2(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env, server = warm_server(runtime, tmp_path, monkeypatch)
+    long_post = tmp_path / "nine_hundred_kilobytes_of_ordinary_text.txt"
+    long_post.write_text("Merci à toute l'équipe pour ce beau lancement. " * 18_000, encoding="utf-8")
+    done = septfois(["check", str(long_post)], {**env, daemon_client.TIME_LIMIT_ENV: "0.5"}, tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.decode().startswith("septfois: the check was stopped: it took more than 0.5 s")
+    assert done.stdout == b""
+    wait_for(lambda: running(runtime, monkeypatch) == [], 30, "the stopped worker to be gone")
+    after = status(runtime, monkeypatch)
+    assert after is not None and after["pid"] == server["pid"]
+    assert septfois(["check", "-"], env, tmp_path, stdin=CLEAN.encode()).returncode == 0
+
+
+def test_a_client_gives_up_after_its_time_limit_when_nobody_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    paths = where(runtime, monkeypatch)
+    os.makedirs(paths.folder, mode=0o700, exist_ok=True)
+    # A "server" that holds the lock and the socket, then never says a word (as a jammed one would).
+    lock = os.open(paths.lock, os.O_RDWR | os.O_CREAT, 0o600)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    code = (
+        "import sys, septfois.server.client as c; c.CLIENT_MARGIN_SECONDS = 0.5; sys.exit(c.run(['check']))"
+    )
+    try:
+        fcntl.lockf(lock, fcntl.LOCK_EX)
+        listener.bind(paths.socket)
+        listener.listen(4)
+        env = environment(runtime, **{daemon_client.TIME_LIMIT_ENV: "0.5"})
+        done = subprocess.run(
+            [sys.executable, "-c", code], input=CLEAN.encode(), capture_output=True, cwd=tmp_path, env=env,
+            timeout=60,
+        )  # fmt: skip
+    finally:
+        listener.close()
+        os.close(lock)
+    assert done.returncode == 2
+    assert b"did not answer within 0.5 s" in done.stderr
+
+
+def test_a_socket_nobody_serves_any_more_is_replaced_by_a_fresh_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    paths = where(runtime, monkeypatch)
+    os.makedirs(paths.folder, mode=0o700, exist_ok=True)
+    # What workers outliving a killed server would hold: a listening socket nobody accepts on, no lock.
+    orphan = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    orphan.bind(paths.socket)
+    orphan.listen(4)
+    env = environment(runtime)
+    try:
+        done = septfois(["check", "-"], env, tmp_path, stdin=RISKY_EN.encode())
+        assert done.returncode == 1, done.stderr
+        assert status(runtime, monkeypatch) is not None
+    finally:
+        orphan.close()
+        stop(env, tmp_path)
+
+
+def test_killing_the_server_during_a_batch_takes_its_workers_with_it_and_the_next_check_is_served(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    env, server = warm_server(runtime, tmp_path, monkeypatch)
+    batch = tmp_path / "batch.jsonl"
+    lines = [json.dumps({"id": n, "text": f"{RISKY_EN.strip()} ({n})"}) for n in range(3000)]
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    client = subprocess.Popen(
+        [sys.executable, "-m", "septfois", "check", "--jsonl", str(batch)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        env={**env, "SEPTFOIS_BATCH_WORKERS": "2"},
+    )
+    assert client.stdout is not None
+    assert client.stdout.readline().startswith(b"{")
+    wait_for(lambda: len(children(server["pid"])) >= 3, 60, "the run's worker and its batch workers")
+    workers = children(server["pid"])
+    os.kill(server["pid"], signal.SIGKILL)
+    wait_for(lambda: not any(process_exists(pid) for pid in workers), 30, "every worker to die")
+    _, err = client.communicate(timeout=60)
+    assert client.returncode == 3
+    assert b"the background process stopped during the check" in err
+    done = septfois(["check", "-"], env, tmp_path, stdin=RISKY_EN.encode())
+    assert done.returncode == 1, done.stderr
+    new = status(runtime, monkeypatch)
+    assert new is not None and new["pid"] != server["pid"]
+
+
+def test_hostile_jsonl_lines_through_the_server_lose_nothing_else(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli
+) -> None:
+    env, _ = warm_server(runtime, tmp_path, monkeypatch)
+    lines = [json.dumps({"id": n, "text": f"{CLEAN.strip()} {n}"}) for n in range(200)]
+    lines[3] = '{"id": 3, "text": "caf\\ud800e"}'
+    lines[100] = "[" * 100_000 + "]" * 100_000
+    lines[150] = '{"id": 150, "text": "x", "platform": [["x"]]}'
+    batch = tmp_path / "batch_with_hostile_lines.jsonl"
+    batch.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    served = septfois(["check", "--jsonl", str(batch)], env, tmp_path)
+    local = run_cli(["check", "--jsonl", str(batch)])
+    assert served.returncode == local.code == 2
+    assert (served.stdout.decode(), served.stderr.decode()) == (local.out, local.err)
+    assert len(served.stdout.splitlines()) == 197
+
+
+def test_a_worker_past_the_memory_ceiling_is_stopped_and_the_server_past_it_goes_away(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    # Below what the loaded models alone take: every worker is over it, and so is the server.
+    env = environment(runtime, SEPTFOIS_DAEMON_MAX_MB="100")
+    paths = where(runtime, monkeypatch)
+    try:
+        stuck = _stuck_client(env, tmp_path)  # a run long enough to be looked at: its stdin stays open
+        assert stuck.wait(timeout=180) == 2
+        assert stuck.stderr is not None
+        err = stuck.stderr.read()
+        assert b"the check was stopped: it used more than 100 MB of memory" in err
+        assert daemon_client.wait_until_gone(paths, timeout=60)
+        assert "exiting: memory over 100 MB" in Path(paths.log).read_text(encoding="utf-8")
+    finally:
+        stop(env, tmp_path)

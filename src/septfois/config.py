@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,13 @@ KEYS = frozenset(
         "packs", "rules", "pack_paths", "platform_settings", "quiet_period", "send_countdown",
     }
 )  # fmt: skip
+# Seconds the editor makes a risky post wait before "send anyway": more than this is a mistake.
+MAX_SEND_COUNTDOWN = 600
+# A platform's length limit or link length: far beyond any real platform's.
+MAX_PLATFORM_SETTING = 1_000_000
+_TOML_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
+# A [tool.septfois] table (or a tool.septfois key) in a pyproject.toml, found even when it does not parse.
+_OUR_TABLE = re.compile(r"^\s*(\[\s*tool\s*\.\s*septfois\b|tool\s*\.\s*septfois\s*[.=])", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,16 @@ class Config:
     quiet_periods: tuple[QuietPeriod, ...] = ()
     send_countdown: int = 7
     source: Path | None = None
+    # File line of each `[rules]` entry, so that an id no pack defines is reported where it is written.
+    rule_lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    rules_key: str = field(default="rules", compare=False)
+
+    def unknown_rule(self, rule_id: str) -> ConfigError:
+        """The error for a `[rules]` id that no loaded pack defines: file, line and key."""
+        problem = f"unknown rule {rule_id!r} (see `septfois rules list`)"
+        return ConfigError(
+            str(self.source), self.rule_lines.get(rule_id), f"{self.rules_key}.{rule_id}", problem
+        )
 
 
 def user_config_path() -> Path:
@@ -77,8 +96,15 @@ def discover(start: Path) -> tuple[Path, str | None] | None:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                text = pyproject.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                continue  # unreadable, so not knowably ours
+            try:
+                data = tomllib.loads(text)
+            except tomllib.TOMLDecodeError as error:
+                if _OUR_TABLE.search(text):
+                    # Ours, but broken: skipping it would silently apply the defaults instead.
+                    raise _invalid_toml(pyproject, error, text) from None
                 continue  # a broken pyproject.toml that is not ours is not our error to report
             if isinstance(data.get("tool"), dict) and "septfois" in data["tool"]:
                 return pyproject, "tool.septfois"
@@ -105,17 +131,50 @@ def load_config(explicit: Path | None = None, *, start: Path | None = None) -> C
     try:
         data: Any = tomllib.loads(source)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(str(path), None, None, f"invalid TOML: {error}") from None
+        raise _invalid_toml(path, error, source) from None
     prefix: schema.Path = ()
     if table_path:
         prefix = tuple(table_path.split("."))
         for part in prefix:
             data = data.get(part, {}) if isinstance(data, dict) else {}
     try:
-        return parse(data, prefix, path)
+        config = parse(data, prefix, path)
     except schema.Invalid as error:
         shown = schema.show_path(error.path)
         raise ConfigError(str(path), key_line(source, error.path), shown, error.problem) from None
+    rules_path = (*prefix, "rules")
+    lines = {rule_id: line for rule_id in config.rules if (line := key_line(source, (*rules_path, rule_id)))}
+    return replace(config, rule_lines=lines, rules_key=schema.show_path(rules_path))
+
+
+def _invalid_toml(path: Path, error: Exception, source: str) -> ConfigError:
+    """tomllib's message as file:line: invalid TOML: problem (column N)."""
+    message = str(error)
+    found = _TOML_AT.search(message)
+    line = int(found.group(1)) if found else None
+    if found:
+        message = _TOML_AT.sub(f"(column {found.group(2)})", message)
+    elif "(at end of document)" in message:  # something left open: the file's last line
+        line = len(source.splitlines()) or 1
+    return ConfigError(str(path), line, None, f"invalid TOML: {message}")
+
+
+def _moment(value: Any, path: schema.Path) -> str:
+    """A quiet period bound: a TOML date or date-time, or the same as a string; its text form."""
+    expected = "expected a date (2026-02-01) or a date-time (2026-02-01T09:00:00+01:00)"
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise schema.Invalid(path, f"{expected} (got {value!r})")
+    text = value.strip()
+    try:
+        if len(text) > 10:
+            datetime.fromisoformat(text[:-1] + "+00:00" if text[-1:] in "Zz" else text)
+        else:
+            date.fromisoformat(text)
+    except ValueError:
+        raise schema.Invalid(path, f"{expected} (got {value!r})") from None
+    return text
 
 
 def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
@@ -153,7 +212,7 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
             raise schema.Invalid(
                 where, f"unknown setting (expected one of: {', '.join(sorted(DEFAULT_SETTINGS))})"
             )
-        schema.integer(value, (*key("platform_settings"), name), minimum=1)
+        schema.integer(value, (*key("platform_settings"), name), minimum=1, maximum=MAX_PLATFORM_SETTING)
     quiet = table.get("quiet_period", [])
     if not isinstance(quiet, list):
         raise schema.Invalid(key("quiet_period"), "expected an array of tables: [[quiet_period]]")
@@ -176,7 +235,9 @@ def parse(data: Any, prefix: schema.Path, path: Path | None) -> Config:
         platform_settings=dict(settings),
         quiet_periods=tuple(periods),
         send_countdown=schema.integer(
-            table.get("send_countdown", defaults.send_countdown), key("send_countdown")
+            table.get("send_countdown", defaults.send_countdown),
+            key("send_countdown"),
+            maximum=MAX_SEND_COUNTDOWN,
         ),
         source=path,
     )
@@ -187,7 +248,7 @@ def quiet_period(value: Any, where: schema.Path) -> QuietPeriod:
     entry = schema.table(value, where)
     schema.only_keys(entry, {"start", "end", "reason"}, where)
     return QuietPeriod(
-        start=str(schema.required(entry, "start", where)),
-        end=str(schema.required(entry, "end", where)),
+        start=_moment(schema.required(entry, "start", where), (*where, "start")),
+        end=_moment(schema.required(entry, "end", where), (*where, "end")),
         reason=schema.string(schema.required(entry, "reason", where), (*where, "reason")),
     )

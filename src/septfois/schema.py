@@ -66,11 +66,13 @@ def number(value: Any, path: Path) -> float:
     return float(value)
 
 
-def integer(value: Any, path: Path, *, minimum: int = 0) -> int:
+def integer(value: Any, path: Path, *, minimum: int = 0, maximum: int | None = None) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(path, "expected a whole number")
     if value < minimum:
         raise Invalid(path, f"expected a whole number of at least {minimum}")
+    if maximum is not None and value > maximum:
+        raise Invalid(path, f"expected a whole number from {minimum} to {maximum:,}")
     return value
 
 

@@ -211,6 +211,10 @@ def _adopt(checker: Checker) -> None:
     server they are a client's connection), and leave Ctrl-C and termination to the parent."""
     global _worker_checker
     _worker_checker = checker
+    from septfois.server import lifeline
+
+    # Killed with whoever forked it (a process killed with SIGKILL cannot stop its workers itself).
+    lifeline.die_with_parent(os.getppid())
     quiet = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - for the worker's whole life
     sys.stdin, sys.stdout, sys.stderr = None, quiet, quiet  # type: ignore[assignment]
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -265,6 +269,8 @@ def run_batch(args: argparse.Namespace) -> int:
     base = base_post(args, config)  # what a line leaves out: --lang, --reply, the configured account
     workers = batch_workers()
     name = "<stdin>" if args.jsonl == "-" else args.jsonl
+    if args.jsonl == "-" and sys.stdin is None:
+        raise InputError("<stdin>: standard input is closed; give a JSON Lines file or pipe lines in")
     try:
         stream = sys.stdin.buffer if args.jsonl == "-" else open(args.jsonl, "rb")  # noqa: SIM115
     except OSError as error:

@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
     state = "ready" if status["ready"] else "loading models"
     print(
         f"running, {state}: pid {status['pid']}, up {status['uptime']} s, {status['served']} runs served, "
+        f"{len(status.get('running', ()))} in progress, "
         f"exits after {status['idle_timeout']:g} s idle; memory {status['rss_mb']} MB "
         f"(peak {status['peak_rss_mb']} MB); socket {status['socket']}; log {where.log}"
     )

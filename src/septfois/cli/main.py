@@ -85,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _default_command(modules: Sequence[ModuleType]) -> str | None:
     """With no arguments: the editor in a terminal, a check of stdin when text is piped in."""
+    if sys.stdin is None:  # closed (`<&-`): nothing to check, and no terminal for the editor
+        return None
     if not sys.stdin.isatty():
         return "check"
     if any(getattr(module, "NAME", None) == "edit" for module in modules):

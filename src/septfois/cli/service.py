@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from septfois.config import Config, load_config
-from septfois.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK
+from septfois.errors import EXIT_ERROR, EXIT_FINDINGS, EXIT_OK, InputError
 from septfois.model import Level, Post, Report
 from septfois.sources.postfile import LocatedPost
 
@@ -93,6 +93,8 @@ def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[Loca
     from septfois.sources.schedule import SCHEDULE_SUFFIXES, read_schedule_file
 
     if path == "-":
+        if sys.stdin is None:
+            raise InputError("<stdin>: standard input is closed; give post files or pipe text in")
         text = decode(read_bounded(sys.stdin.buffer, "<stdin>"), "<stdin>")
         return [LocatedPost("-", base_post(args, config, text), content=text)]
     suffix = Path(path).suffix.lower()

@@ -53,9 +53,14 @@ class Checker:
         self.packs = list(packs) if packs is not None else load_packs(self.config, extra_packs)
         known = {rule.id for pack in self.packs for rule in pack.rules}
         off = set(disabled)
-        for rule_id in [*off, *self.config.rules]:
+        for rule_id in off:
             if rule_id not in known:
                 raise SeptfoisError(f"unknown rule {rule_id!r} (see `septfois rules list`)")
+        for rule_id in self.config.rules:
+            if rule_id not in known:
+                if self.config.source is None:
+                    raise SeptfoisError(f"unknown rule {rule_id!r} (see `septfois rules list`)")
+                raise self.config.unknown_rule(rule_id)  # where it is written: file, line, key
         self.rules: list[Rule] = []
         for pack in self.packs:
             if not self.config.packs.get(pack.id, True):

@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from septfois.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
+from septfois.errors import EXIT_ERROR, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK
 
 # Frames on the socket: one kind byte, a 4-byte big-endian length, the payload.
 HEADER = struct.Struct("!cI")
@@ -25,11 +25,17 @@ EXIT = b"X"  # server -> client: the exit code; the run is over
 REPLY = b"J"  # server -> client: a JSON answer to status or stop
 RESTART = b"M"  # server -> client: the installed package changed; the server is going away
 DECLINE = b"D"  # server -> client: run this one in your own process (e.g. the cwd is not reachable)
-PROTOCOL = 1
+PROTOCOL = 2  # 2: runs in forked workers, a time limit in the request, a lockf lock
 
 NO_DAEMON_ENV = "SEPTFOIS_NO_DAEMON"
 IDLE_ENV = "SEPTFOIS_DAEMON_IDLE"
 DEFAULT_IDLE_SECONDS = 15 * 60
+# A run that computes this long without a word to its client is stopped, with a message and exit 2
+# (waiting for the client's stdin does not count). The client waits that long and a margin, no more.
+TIME_LIMIT_ENV = "SEPTFOIS_TIME_LIMIT"
+DEFAULT_TIME_LIMIT_SECONDS = 60
+MAX_TIME_LIMIT_SECONDS = 24 * 3600
+CLIENT_MARGIN_SECONDS = 15.0
 # The first run waits this long for the new server to load its models before checking in-process.
 START_TIMEOUT_SECONDS = 30.0
 # Read stdin in pieces no larger than this when the server asks for it.
@@ -38,6 +44,10 @@ MAX_CHUNK = 1 << 20
 
 class Gone(Exception):
     """The connection ended before the server said how the run ended."""
+
+
+class Stalled(Exception):
+    """The server said nothing for longer than the run's time limit allows."""
 
 
 class Paths:
@@ -160,6 +170,8 @@ def _exactly(sock: socket.socket, size: int) -> bytes:
     while missing:
         try:
             chunk = sock.recv(min(missing, 1 << 20))
+        except TimeoutError:
+            raise Stalled from None
         except OSError:
             raise Gone from None
         if not chunk:
@@ -186,7 +198,11 @@ def connect(where: Paths) -> socket.socket | None:
 
 
 def lock_taken(where: Paths) -> bool:
-    """Whether a server holds the lock: it does for as long as it lives, the kernel releases it at death."""
+    """Whether a server holds the lock: it does for as long as it lives, the kernel releases it at death.
+
+    A POSIX record lock, as the server takes it: only the server process holds it, never its workers.
+    """
+    import errno
     import fcntl
 
     try:
@@ -194,11 +210,9 @@ def lock_taken(where: Paths) -> bool:
     except OSError:
         return False
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
-    except OSError:
-        return False
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as error:
+        return error.errno in (errno.EACCES, errno.EAGAIN)
     finally:
         os.close(fd)  # closing releases a lock we just took
     return False
@@ -231,7 +245,12 @@ def connect_or_start(where: Paths, *, timeout: float = START_TIMEOUT_SECONDS) ->
     """A connection to the server, starting one if none runs; None if none answers within `timeout`."""
     sock = connect(where)
     if sock is not None:
-        return sock
+        if lock_taken(where):
+            return sock
+        # Something listens but no server lives: the socket of a server killed with its workers left
+        # behind (forked before they could be tied to it). Nobody will ever answer there: start afresh.
+        sock.close()
+        _remove_stale_socket(where)
     deadline = time.monotonic() + timeout
     child = None
     delay = 0.01
@@ -250,6 +269,38 @@ def connect_or_start(where: Paths, *, timeout: float = START_TIMEOUT_SECONDS) ->
         if sock is not None:
             return sock
     return None
+
+
+def _remove_stale_socket(where: Paths) -> None:
+    import stat
+
+    try:
+        if stat.S_ISSOCK(os.lstat(where.socket).st_mode) and not lock_taken(where):
+            os.unlink(where.socket)
+    except OSError:
+        pass
+
+
+def in_the_way(where: Paths) -> str | None:
+    """What sits where the server's socket belongs when it is not a socket (a file, a folder), or None."""
+    import stat
+
+    try:
+        mode = os.lstat(where.socket).st_mode
+    except OSError:
+        return None
+    if stat.S_ISSOCK(mode):
+        return None
+    return "a folder" if stat.S_ISDIR(mode) else "a file"
+
+
+def time_limit() -> float:
+    """SEPTFOIS_TIME_LIMIT in seconds, or the default."""
+    try:
+        value = float(os.environ.get(TIME_LIMIT_ENV, DEFAULT_TIME_LIMIT_SECONDS))
+    except ValueError:
+        return float(DEFAULT_TIME_LIMIT_SECONDS)
+    return min(value, MAX_TIME_LIMIT_SECONDS) if value > 0 else float(DEFAULT_TIME_LIMIT_SECONDS)
 
 
 def wait_until_gone(where: Paths, timeout: float = 10.0) -> bool:
@@ -288,14 +339,32 @@ def run(argv: Sequence[str]) -> int | None:
         where = paths()
         if where is None:
             return None
-        request = _request(argv)
+        blocker = in_the_way(where)
+        if blocker is not None:
+            # No server can listen there: say so (once, here) rather than start one that fails each time.
+            print(
+                f"septfois: {blocker} is in the way of the background process's socket ({where.socket});"
+                " checking in this process, without it. Remove it to have quick checks again.",
+                file=sys.stderr,
+            )
+            return None
+        limit = time_limit()
+        request = _request(argv, limit)
         for _ in range(3):
             sock = connect_or_start(where)
             if sock is None:
                 return None
             with sock:
+                sock.settimeout(limit + CLIENT_MARGIN_SECONDS)
                 try:
                     outcome = _exchange(sock, request)
+                except Stalled:
+                    print(
+                        f"septfois: the background process did not answer within {limit:g} s (the time limit,"
+                        f" {TIME_LIMIT_ENV}); stopped. --no-daemon checks in this process instead.",
+                        file=sys.stderr,
+                    )
+                    return EXIT_ERROR
                 except Gone:
                     # The server went away before this run produced anything (say it was exiting after
                     # its idle period just as we connected): try again with a new one.
@@ -313,7 +382,7 @@ def run(argv: Sequence[str]) -> int | None:
         return None
 
 
-def _request(argv: Sequence[str]) -> bytes:
+def _request(argv: Sequence[str], limit: float = DEFAULT_TIME_LIMIT_SECONDS) -> bytes:
     def stream(name: str) -> dict[str, object]:
         handle = getattr(sys, name)
         return {
@@ -329,6 +398,7 @@ def _request(argv: Sequence[str]) -> bytes:
             "protocol": PROTOCOL,
             "fingerprint": fingerprint(),
             "argv": list(argv),
+            "time_limit": limit,
             "cwd": os.getcwd(),
             # All of it, not a selection: git hooks rely on GIT_INDEX_FILE and friends, dates on TZ,
             # colours on NO_COLOR, configuration on HOME and XDG_*. The server is this user's own.
@@ -369,6 +439,25 @@ class _Relay:
         return None
 
 
+def _stdin_first(sock: socket.socket) -> bool:
+    """Wait until stdin has something (True) or the server says something first (False).
+
+    A run stopped by the server (its time or memory) while we wait on a silent stdin must still reach
+    us: its message and exit code arrive on the socket, which we watch as well.
+    """
+    import select
+
+    try:
+        stdin = sys.stdin.fileno()
+    except (AttributeError, ValueError, OSError):
+        return True
+    try:
+        readable, _, _ = select.select([stdin, sock], [], [])
+    except (OSError, ValueError):
+        return True  # stdin cannot be watched (say, it is closed): read it as before
+    return stdin in readable or sock not in readable
+
+
 def _exchange(sock: socket.socket, request: bytes) -> int | bytes:
     """Send one run request and relay frames until the exit code; RESTART or DECLINE when not served."""
     relay = _Relay()
@@ -391,6 +480,8 @@ def _exchange(sock: socket.socket, request: bytes) -> int | bytes:
         elif kind == READ:
             relay.started = True
             (wanted,) = struct.unpack("!I", payload)
+            if not _stdin_first(sock):
+                continue  # the server spoke first (it stopped the run): read what it says
             try:
                 data = os.read(sys.stdin.fileno(), min(wanted, MAX_CHUNK)) if wanted else b""
             except OSError:

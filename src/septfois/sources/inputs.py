@@ -82,16 +82,24 @@ def parse_batch_line(
         data = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(f"{where}: invalid JSON: {error.msg} (column {error.colno})") from None
+    except ValueError:  # the only other ValueError json raises: an integer past Python's digit limit
+        raise InputError(f"{where}: invalid JSON: a number with more than 4,300 digits") from None
+    except RecursionError:
+        raise InputError(f"{where}: invalid JSON: nested too deep") from None
     if not isinstance(data, dict):
         raise InputError(f"{where}: expected a JSON object with at least `text`")
     text = data.get("text")
     if not isinstance(text, str):
         raise InputError(f"{where}: `text` must be a string")
+    if has_lone_surrogate(text):
+        raise InputError(f"{where}: `text` holds a lone surrogate escape (such as \\ud800), not a character")
     if len(text.encode("utf-8", "surrogatepass")) > MAX_POST_BYTES:
         raise InputError(f"{where}: `text` is over the limit of {MAX_POST_BYTES:,} bytes for one post")
     ident = data.get("id", number)
     if not isinstance(ident, str | int) or isinstance(ident, bool):
         raise InputError(f"{where}: `id` must be a string or a number")
+    if isinstance(ident, str) and has_lone_surrogate(ident):
+        raise InputError(f"{where}: `id` holds a lone surrogate escape (such as \\ud800), not a character")
     try:
         lang = fields.lang(data.get("lang", base.lang))
         if "platforms" in data:
@@ -108,6 +116,15 @@ def parse_batch_line(
     return BatchItem(
         str(ident) if isinstance(ident, str) else ident, post, {k: data[k] for k in extra_keys if k in data}
     )  # type: ignore[arg-type]
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """Whether JSON's \\uD800-style escapes left half a UTF-16 pair in `text` (it cannot be written out)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def decode_line(raw: bytes, name: str, number: int) -> str:

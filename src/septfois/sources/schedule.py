@@ -15,12 +15,15 @@ from septfois import fields, schema
 from septfois.dates import iso_datetime, parse_datetime
 from septfois.errors import InputError
 from septfois.model import Post
-from septfois.sources.inputs import read_path
+from septfois.sources.inputs import MAX_POST_BYTES, read_path
 from septfois.sources.places import Cell, CharMap, csv_records, json_string_value
 
 # A schedule holds many posts (Hootsuite imports up to 350 a file); this is far beyond any real one.
 MAX_SCHEDULE_BYTES = 20_000_000
 SCHEDULE_SUFFIXES = (".csv", ".jsonl")
+# Posts in one schedule file at most: checking is per post, so this bounds the run (a few minutes at
+# worst); a larger batch belongs in `check --jsonl`, which streams its output as it goes.
+MAX_SCHEDULE_POSTS = 10_000
 
 # Column headers are compared lower-cased with runs of spaces, dashes and underscores made one space.
 DATE_COLUMNS = (
@@ -68,6 +71,7 @@ def parse_jsonl(content: str, name: str, base: Post) -> list[ScheduledPost]:
     """One JSON object a line, as `check --jsonl` reads them, plus an optional `publish_at`."""
     from septfois.sources.inputs import parse_batch_line
 
+    _bounded(sum(1 for line in content.splitlines() if line.strip()), name)
     posts: list[ScheduledPost] = []
     start = 0
     for number, raw in enumerate(content.splitlines(keepends=True), start=1):
@@ -97,6 +101,14 @@ def parse_jsonl(content: str, name: str, base: Post) -> list[ScheduledPost]:
     return posts
 
 
+def _bounded(posts: int, name: str) -> None:
+    if posts > MAX_SCHEDULE_POSTS:
+        raise InputError(
+            f"{name}: more than {MAX_SCHEDULE_POSTS:,} posts in one schedule; split it, or check the posts"
+            " as JSON Lines with `septfois check --jsonl FILE`, which has no such limit"
+        )
+
+
 def _header(cell: str) -> str:
     return re.sub(r"[\s_\-]+", " ", cell.strip().lower())
 
@@ -113,11 +125,20 @@ def parse_csv(content: str, name: str, base: Post) -> list[ScheduledPost]:
     # French spreadsheets export with semicolons (the comma is their decimal mark); some tools use tabs.
     first = content.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count) if any(sep in first for sep in ",;\t") else ","
-    read = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
+    try:
+        # A message may be as long as any post: the csv module's own cell limit is smaller than that.
+        previous_limit = csv.field_size_limit(MAX_POST_BYTES * 4)
+        read = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise InputError(f"{name}: not readable as CSV: {error}") from None
+    finally:
+        csv.field_size_limit(previous_limit)
+    rows = [(number, row) for number, row in enumerate(read, start=1) if any(cell.strip() for cell in row)]
+    # The header and one row over the limit are enough to refuse.
+    _bounded(len(rows) - 1, name)
     records = csv_records(content, delimiter)
     if [[cell.value for cell in record] for record in records] != read:
         records = []  # a CSV this reader reads otherwise: findings fall back to the row's text
-    rows = [(number, row) for number, row in enumerate(read, start=1) if any(cell.strip() for cell in row)]
     if not rows:
         return []
     header = [_header(cell) for cell in rows[0][1]]
@@ -192,6 +213,8 @@ def _row_post(row: Sequence[str], columns: dict[str, int | None], where: str, ba
         return row[index].strip() if index is not None and index < len(row) else ""
 
     text = row[columns["message"]] if columns["message"] is not None and columns["message"] < len(row) else ""
+    if len(text.encode("utf-8")) > MAX_POST_BYTES:
+        raise InputError(f"{where}: message: over the limit of {MAX_POST_BYTES:,} bytes for one post")
     link = cell("link")
     if link:
         # Scheduling tools publish the link after the message, as part of the same post.
