@@ -70,6 +70,23 @@ def test_a_number_with_non_breaking_spaces_is_found_with_its_original_offsets() 
     assert found("phone", text) == ["01\u00a099\u00a000\u00a012\u00a034"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "For a lost or stolen card, call us 24/7 on (312) 555-0119, or freeze it in the app.",
+        "Pour une résiliation, appelez notre service client au 01 99 00 45 67 (lun-ven).",
+        "Le service presse reste joignable au 02 61 91 00 10.",
+    ],
+)
+def test_the_organisations_own_line_is_not_a_private_phone(text: str) -> None:
+    assert found("private-phone", text) == []
+
+
+def test_the_customers_number_in_a_reply_is_a_private_phone() -> None:
+    text = "Bonjour, nous avons essayé de vous joindre au 01 99 00 45 67 sans succès."
+    assert found("private-phone", text, lang="fr") == ["01 99 00 45 67"]
+
+
 @pytest.mark.parametrize("number", ["0800 00 12 34", "1-800-555-0199", "(888) 555-0100"])
 def test_free_service_lines_are_not_private_phones(number: str) -> None:
     assert found("fixed-phone", f"Service client : {number}.") != []
@@ -226,6 +243,17 @@ def test_a_public_talk_about_health_is_not_a_named_health_finding() -> None:
     text = "Thank you Dr. Amy Chen for her keynote on cancer research."
     assert found("named-health", text) == []
     assert found("full-name", text) == ["Dr. Amy Chen"]
+
+
+def test_a_health_campaign_with_a_doctor_is_not_a_named_health_finding() -> None:
+    assert found("named-health", "Check out our webinar on cancer screening awareness with Dr. Smith") == []
+    text = "Dimanche, les équipes de Lucie Garnier ont couru au profit de la recherche contre le cancer."
+    assert found("named-health", text, lang="fr") == []
+
+
+def test_a_colleague_named_with_an_illness_is_still_a_named_health_finding() -> None:
+    text = "Please keep Mark Jensen in your thoughts, he has cancer."
+    assert found("named-health", text) == ["Mark Jensen"]
 
 
 def test_a_dismissal_next_to_a_name_is_a_named_dispute_but_fired_up_is_not() -> None:

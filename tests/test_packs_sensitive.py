@@ -129,3 +129,56 @@ def test_the_pack_meets_its_targets_on_the_dev_sample(sensitive_only: Checker) -
         tally = result.tally(category)
         assert (tally.precision or 0) >= 0.85 and (tally.recall or 0) >= 0.85, (category, tally)
     assert result.safe_flagged.get("all", 0) <= 3
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Nous annonçons la suppression de 350 postes dans nos agences.", "fr"),
+        ("On se sépare de 200 collaborateurs d'ici l'été.", "fr"),
+        ("This morning we are letting go of 200 people at our Ohio centre.", "en"),
+        ("We're laying off 10% of the company today.", "en"),
+    ],
+)
+def test_a_job_cut_is_legal_hr_whatever_the_words_between(
+    sensitive_only: Checker, text: str, lang: str
+) -> None:
+    assert (
+        _sensitive(sensitive_only, Post(text, lang=lang)).get("sensitive:legal-hr", Level.INFO)
+        >= Level.WARNING
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Our revenue will double next quarter, guaranteed", "en"),
+        ("Notre chiffre d'affaires va doubler au prochain trimestre, je vous le garantis.", "fr"),
+    ],
+)
+def test_a_forecast_stated_as_certain_is_a_market_error_in_both_languages(
+    sensitive_only: Checker, text: str, lang: str
+) -> None:
+    assert _sensitive(sensitive_only, Post(text, lang=lang)).get("sensitive:market") == Level.ERROR
+
+
+def test_a_webinar_on_cancer_screening_with_a_doctor_gets_no_warning(checker: Checker) -> None:
+    post = Post("Check out our webinar on cancer screening awareness with Dr. Smith", lang="en")
+    assert [f.rule for f in checker.check(post).findings if f.level >= Level.WARNING] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Webinaire jeudi : « Licenciement économique : ce que dit le Code du travail ».", "fr"),
+        ("How sick leave works here: 15 paid days a year, no doctor's note for the first three days.", "en"),
+        (
+            "Incendie rue des Carmes : notre salle reste ouverte, café chaud offert aux voisins sinistrés.",
+            "fr",
+        ),
+        ('Crypto scam red flags: "guaranteed 2% a day", and anything called risk-free.', "en"),
+    ],
+)
+def test_posts_labels_md_calls_safe_are_not_sensitive(sensitive_only: Checker, text: str, lang: str) -> None:
+    found = _sensitive(sensitive_only, Post(text, lang=lang))
+    assert all(level < Level.WARNING for level in found.values()), found

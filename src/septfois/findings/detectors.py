@@ -224,13 +224,35 @@ def fixed_phones(analysis: Analysis) -> Iterable[Span]:
     return _on_normalised(analysis, _PHONE, lambda found: _plausible_phone(found) and not _is_mobile(found))
 
 
+# Words just before a number that present it as the organisation's own line ("call us on", « notre
+# service client au », "the press office is on"): publishing it is what it is for. "We tried to reach you
+# at" is the customer's number and stays a finding.
+_OWN_LINE = regex.compile(
+    r"\b(?:(?:call|ring|phone|text|reach|contact)\s+us|(?:appelez|contactez|joignez)[-\s]nous|nous\s+joindre"
+    r"|(?:notre|nos|our)\s+(?:\w+\s+){0,2}?(?:service|standard|ligne|equipes?|agences?|conseillers?|team|line"
+    r"|helpline|hotline|desk|office|branch|store|support)|service\s+(?:client|presse|consommateurs?|apres-vente)"
+    r"|customer\s+(?:service|care|support)|press\s+office|standard|hotline|helpline|switchboard|joignable"
+    r"|(?:24|7)\s*[/h]\s*(?:24|7))\b[^.!?\n]{0,60}$"
+)
+
+
+def _presented_as_own_line(text: str, start: int) -> bool:
+    return _OWN_LINE.search(fold_text(text[max(0, start - 100) : start])) is not None
+
+
 def private_phones(analysis: Analysis) -> Iterable[Span]:
-    """Fixed numbers other than free or shared-cost service lines (French 08, toll-free 1-800...)."""
-    return _on_normalised(
-        analysis,
-        _PHONE,
-        lambda found: _plausible_phone(found) and not _is_mobile(found) and _SERVICE.match(found) is None,
-    )
+    """Fixed numbers other than free or shared-cost service lines (French 08, toll-free 1-800...) and other
+    than a line the sentence presents as the organisation's own ("call us on", « notre standard au »)."""
+    view = analysis.normalised
+    return [
+        view.span(start, end)
+        for start, end in _spans(
+            _PHONE,
+            view.text,
+            lambda found: _plausible_phone(found) and not _is_mobile(found) and _SERVICE.match(found) is None,
+        )
+        if not _presented_as_own_line(view.text, start)
+    ]
 
 
 def ibans(analysis: Analysis) -> Iterable[Span]:
@@ -363,10 +385,18 @@ _DISPUTE = regex.compile(
     r"|impaye|unpaid|paid late|late payment|huissier|bailiff|expuls|evict|divorc|prud'?hom|sabot)"
 )
 # A public role or a public talk in the same passage: the person is named as a public figure.
+# ("webinai?re?" reaches both "webinar" and « webinaire ».)
 _PUBLIC_ROLE = regex.compile(
-    r"\b(?:conference|keynote|webinaire?|podcast|intervention|table ronde|panel|speaker|auteure?|author"
+    r"\b(?:conference|keynote|webinai?re?s?\b|podcast|intervention|table ronde|panel|speaker|auteure?|author"
     r"|livre|book|etude|study|chercheu|researcher|professeure?|professor|ministre|minister|depute|senat"
     r"|senator|governor|maire|mayor|candidate?|elections?|president de la republique|prix nobel)"
+)
+# A public-health campaign or a charity in the passage: the illness is the cause people act for, not a
+# fact about the person named ("a run for cancer research", "cancer screening awareness with Dr. Smith").
+_HEALTH_CAMPAIGN = regex.compile(
+    r"\b(?:awareness|screening|depistage|sensibilisation|prevention|campagne|campaign|charity|fundrais"
+    r"|au profit d|in aid of|recherche contre|research|dons?\b|donations?|collecte|collected|raised"
+    r"|octobre rose|movember|telethon|relay for life)"
 )
 
 
@@ -379,18 +409,21 @@ def _sentence_span(analysis: Analysis, offset: int, *, following: int = 0) -> Sp
     return analysis.sentences[index][0], analysis.sentences[last][1]
 
 
-def _named_near(analysis: Analysis, context: regex.Pattern[str]) -> Iterable[Span]:
+def _named_near(
+    analysis: Analysis, context: regex.Pattern[str], public: tuple[regex.Pattern[str], ...] = (_PUBLIC_ROLE,)
+) -> Iterable[Span]:
     # The detail often follows in the next sentence: "Keep Mark Jensen in your thoughts. He was diagnosed..."
     for name in names(analysis, full=True):
         start, end = _sentence_span(analysis, name.start, following=1)
         passage = fold_text(analysis.text[start:end])
-        if context.search(passage) and not _PUBLIC_ROLE.search(passage):
+        if context.search(passage) and not any(pattern.search(passage) for pattern in public):
             yield name.start, name.end
 
 
 def named_health(analysis: Analysis) -> Iterable[Span]:
-    """A full name in the sentence of (or just before) a health detail: illness, treatment, sick leave."""
-    return _named_near(analysis, _HEALTH)
+    """A full name in the sentence of (or just before) a health detail: illness, treatment, sick leave;
+    not when the passage is a public talk or a health campaign the person speaks at or runs for."""
+    return _named_near(analysis, _HEALTH, (_PUBLIC_ROLE, _HEALTH_CAMPAIGN))
 
 
 def named_dispute(analysis: Analysis) -> Iterable[Span]:
