@@ -10,6 +10,7 @@ from septfois.findings.ruletypes.length import LengthType
 from septfois.findings.ruletypes.lexicon import LexiconType
 from septfois.findings.ruletypes.metric import MetricType
 from septfois.findings.ruletypes.pattern import PatternTimeout, PatternType
+from septfois.findings.ruletypes.tokens import TokensType
 
 RULE_TYPES: dict[str, RuleType] = {
     rule_type.name: rule_type
@@ -21,6 +22,7 @@ RULE_TYPES: dict[str, RuleType] = {
         MetricType(),
         LengthType(),
         ContextType(),
+        TokensType(),
     )
 }
 
