@@ -217,7 +217,7 @@ def _part(part: str, lists: Mapping[str, Sequence[str]]) -> list[list[Atom]]:
     op = None
     found = _QUANTIFIER.search(part)
     body = part
-    if found and not _LIST_REF.fullmatch(part):
+    if found:
         op = found.group(1)
         body = part[: found.start()]
         counted = _COUNTED.fullmatch(op) if op.startswith("{") else None
@@ -229,15 +229,18 @@ def _part(part: str, lists: Mapping[str, Sequence[str]]) -> list[list[Atom]]:
         return [[Atom(frozenset(), (), False, True, op)]]
     surface = body.startswith("=")
     body = body.removeprefix("=")
-    reference = _LIST_REF.fullmatch(body)
-    if reference:
+    entries: list[str] = []
+    for alternative in body.split("|"):
+        alternative = alternative.removeprefix("=")  # `=a|=b` and `=a|b` say the same
+        reference = _LIST_REF.fullmatch(alternative)
+        if reference is None:
+            entries.append(alternative)
+            continue
         name = reference.group(1)
         if name not in lists:
             known = ", ".join(sorted(lists)) or "none"
             raise PatternError(f"unknown list {{{name}}} (this rule's lists: {known})")
-        entries: Sequence[str] = lists[name]
-    else:
-        entries = body.split("|")
+        entries.extend(lists[name])
     single: set[str] = set()
     prefixes: list[str] = []
     longer: list[list[str]] = []
