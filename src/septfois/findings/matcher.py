@@ -26,8 +26,8 @@ _RUN3 = re.compile(r"(\w)\1{2,}")
 # Tokens a gap never runs across: the end of a sentence.
 STOPS = (".", "!", "?", "…", "...", "!!", "!!!", "?!", "!?", "??")
 # A typo is read as the word it garbles only for words this long (shorter ones garble into real words).
-TRANSPOSED_FROM = 4
-DROPPED_FROM = 6
+TRANSPOSED_FROM = 5
+DROPPED_FROM = 7
 # Letters spelt out one token each ("h a t e") are joined when there are at least this many.
 SPELT_MIN = 3
 MAX_VARIANTS = 256
