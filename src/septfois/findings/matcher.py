@@ -330,6 +330,24 @@ def post_doc(analysis: Analysis) -> tuple[Any, Words]:
     return doc, words
 
 
+def disguised_spans(analysis: Analysis, words: frozenset[str]) -> list[Span]:
+    """Where the post writes one of `words` in disguise ("haet", "k1ll", "h a t e"): the words read as one
+    of them that are not written as one."""
+    if not analysis.tokens:
+        return []
+    _, read = post_doc(analysis)
+    return [
+        span
+        for span, norm, lemma in zip(read.spans, read.norms, read.lemmas, strict=True)
+        if lemma in words and norm != lemma
+    ]
+
+
+def register(words: Iterable[str]) -> None:
+    """Add words a disguise may be read as (single folded words; others are ignored)."""
+    _register(skeleton(word) for word in words if skeleton(word).replace("'", "").isalpha())
+
+
 class TokenPatterns:
     """Compiled patterns: one spaCy Matcher, run on a Doc built from the post's tokens (never spaCy's own
     Doc: rule types see the plain Analysis), with disguised spellings of the words patterns name read."""
