@@ -54,8 +54,11 @@ class Known:
             by_length.setdefault(len(word), []).append(word)
             if not word.isalpha():
                 continue
-            if len(word) >= TRANSPOSED_FROM:
-                for at in range(len(word) - 1):
+            if len(word) >= TRANSPOSED_FROM - 1:
+                # In a four-letter word only the last two letters swapped ("haet"): other swaps of short
+                # words are too often words of their own ("part", "form").
+                first = 0 if len(word) >= TRANSPOSED_FROM else len(word) - 2
+                for at in range(first, len(word) - 1):
                     if word[at] != word[at + 1]:
                         typos.setdefault(word[:at] + word[at + 1] + word[at] + word[at + 2 :], word)
             if len(word) >= DROPPED_FROM:
