@@ -28,6 +28,8 @@ STOPS = (".", "!", "?", "…", "...", "!!", "!!!", "?!", "!?", "??")
 # A typo is read as the word it garbles only for words this long (shorter ones garble into real words).
 TRANSPOSED_FROM = 5
 DROPPED_FROM = 7
+VOWEL_DROPPED_FROM = 5
+VOWELS = frozenset("aeiouy")
 # Letters spelt out one token each ("h a t e") are joined when there are at least this many.
 SPELT_MIN = 3
 MAX_VARIANTS = 256
@@ -61,10 +63,18 @@ class Known:
                 for at in range(first, len(word) - 1):
                     if word[at] != word[at + 1]:
                         typos.setdefault(word[:at] + word[at + 1] + word[at] + word[at + 2 :], word)
-            if len(word) >= DROPPED_FROM:
-                for at in range(1, len(word)):  # the first letter stays: people keep it
-                    if word[at - 1] != word[at] and (at + 1 == len(word) or word[at + 1] != word[at]):
-                        typos.setdefault(word[:at] + word[at + 1 :], word)
+            for at in range(1, len(word)):  # the first letter stays: people keep it
+                doubled = word[at - 1] == word[at] or (at + 1 < len(word) and word[at + 1] == word[at])
+                # The vowel of a last syllable that ends in consonants ("cancr", "womn", "blck") goes
+                # unnoticed in any word of five letters or more; other letters only in long words.
+                last_vowel = (
+                    word[at] in VOWELS
+                    and len(word) >= VOWEL_DROPPED_FROM
+                    and 0 < len(word) - at - 1 <= 2
+                    and not any(ch in VOWELS for ch in word[at + 1 :])
+                )
+                if not doubled and (len(word) >= DROPPED_FROM or last_vowel):
+                    typos.setdefault(word[:at] + word[at + 1 :], word)
         self.by_length = {size: tuple(items) for size, items in by_length.items()}
         # A typo that is itself a word some pattern names stays that word.
         self.typos = {typo: word for typo, word in typos.items() if typo not in self.words}
