@@ -99,8 +99,8 @@ class Known:
         candidates.append(form)
         for candidate in list(candidates):
             if _RUN3.search(candidate):
+                candidates.append(_RUN3.sub(r"\1\1", candidate))  # "connnnard": a double letter stretched
                 candidates.append(_RUN3.sub(r"\1", candidate))
-                candidates.append(_RUN3.sub(r"\1\1", candidate))
         for candidate in candidates:
             if candidate in self.words:
                 return candidate
@@ -247,6 +247,8 @@ def _part(part: str, lists: Mapping[str, Sequence[str]]) -> list[list[Atom]]:
         alternative = alternative.removeprefix("=")  # `=a|=b` and `=a|b` say the same
         reference = _LIST_REF.fullmatch(alternative)
         if reference is None:
+            if "{" in alternative or "}" in alternative:
+                raise PatternError(f"{part!r}: write a list as {{name}} and a repeat as {{0,3}} after a word")
             entries.append(alternative)
             continue
         name = reference.group(1)
