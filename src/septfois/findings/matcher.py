@@ -327,21 +327,33 @@ def known_words() -> Known:
         return _known
 
 
+def post_words(analysis: Analysis) -> Words:
+    """The post's words as the Matcher sees them (disguises read), once per post for every rule (and again
+    only if rules compiled since name new words)."""
+    known = known_words()
+    cached = analysis.extras.get("token-words")
+    if cached is not None and cached[0] is known:
+        return cached[1]  # type: ignore[no-any-return]
+    words = words_of(analysis.tokens, known)
+    analysis.extras["token-words"] = (known, words)
+    analysis.extras.pop("token-doc", None)
+    return words
+
+
 def post_doc(analysis: Analysis) -> tuple[Any, Words]:
-    """The post as a spaCy Doc of its words (folded forms and lemmas, disguises read), with their offsets;
-    built once per post for every rule (and again only if rules compiled since name new words)."""
+    """The post as a spaCy Doc of its words (folded forms and lemmas), with their offsets; built once per
+    post, only for a post some pattern may match."""
     from spacy.tokens import Doc
 
-    known = known_words()
+    words = post_words(analysis)
     cached = analysis.extras.get("token-doc")
-    if cached is not None and cached[0] is known:
-        return cached[1], cached[2]
-    words = words_of(analysis.tokens, known)
+    if cached is not None and cached[0] is words:
+        return cached[1], words
     with _lock:  # the shared vocabulary's string store is not documented as thread-safe
         doc = Doc(vocab(), words=list(words.norms) or [" "], lemmas=list(words.lemmas) or [" "])
         for token, norm in zip(doc, words.norms, strict=False):
             token.norm_ = norm
-    analysis.extras["token-doc"] = (known, doc, words)
+    analysis.extras["token-doc"] = (words, doc)
     return doc, words
 
 
@@ -350,7 +362,7 @@ def disguised_spans(analysis: Analysis, words: frozenset[str]) -> list[Span]:
     of them that are not written as one."""
     if not analysis.tokens:
         return []
-    _, read = post_doc(analysis)
+    read = post_words(analysis)
     return [
         span
         for span, norm, lemma in zip(read.spans, read.norms, read.lemmas, strict=True)
@@ -372,15 +384,25 @@ class TokenPatterns:
 
         self._matcher = Matcher(vocab())
         named: set[str] = set()
+        needs: list[tuple[tuple[str, frozenset[str]], ...]] = []
         for key, compiled in patterns.items():
             self._matcher.add(key, list(compiled), greedy="LONGEST")
             named |= pattern_words(compiled)
+            needs.extend(_needs(pattern) for pattern in compiled)
+        # What each pattern needs among the post's words, checked before any Doc is built: most posts can
+        # match none of a rule's patterns. A pattern that needs no listed word leaves it to the Matcher.
+        self._needs = None if any(not need for need in needs) else tuple(needs)
         _register(named)
 
     def matches(self, analysis: Analysis) -> dict[str, list[Span]]:
         """Original-offset spans each pattern key matched (overlaps within a key resolved longest first)."""
         if not analysis.tokens:
             return {}
+        if self._needs is not None:
+            words = post_words(analysis)
+            present = {"LEMMA": set(words.lemmas), "NORM": set(words.norms)}
+            if not any(all(not present[attr].isdisjoint(ok) for attr, ok in need) for need in self._needs):
+                return {}
         doc, words = post_doc(analysis)
         with _lock:
             found = self._matcher(doc)
@@ -389,3 +411,20 @@ class TokenPatterns:
         for match_id, start, end in found:
             spans.setdefault(strings[match_id], []).append((words.spans[start][0], words.spans[end - 1][1]))
         return spans
+
+
+def _needs(pattern: list[dict[str, Any]]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The word positions every match of `pattern` needs (not optional, not any word), with the words each
+    accepts; a position matched by prefix is left out (the Matcher decides)."""
+    found: list[tuple[str, frozenset[str]]] = []
+    for spec in pattern:
+        op = spec.get("OP")
+        if op in ("?", "*") or (isinstance(op, str) and op.startswith(("{0", "{,"))):
+            continue
+        for attr in ("LEMMA", "NORM"):
+            value = spec.get(attr)
+            if isinstance(value, str):
+                found.append((attr, frozenset([value])))
+            elif isinstance(value, dict) and "IN" in value:
+                found.append((attr, frozenset(value["IN"])))
+    return tuple(found)
