@@ -11,6 +11,7 @@ from septfois.findings.ruletypes.lexicon import LexiconType
 from septfois.findings.ruletypes.metric import MetricType
 from septfois.findings.ruletypes.pattern import PatternTimeout, PatternType
 from septfois.findings.ruletypes.timing import TimingCheck, TimingType
+from septfois.findings.ruletypes.tokens import TokensType
 
 RULE_TYPES: dict[str, RuleType] = {
     rule_type.name: rule_type
@@ -23,6 +24,7 @@ RULE_TYPES: dict[str, RuleType] = {
         LengthType(),
         ContextType(),
         TimingType(),
+        TokensType(),
     )
 }
 

@@ -11,6 +11,7 @@ from septfois import schema
 from septfois.analysis.value import Analysis
 from septfois.findings import platforms
 from septfois.findings.lexicon import Lexicon, overlaps
+from septfois.findings.matcher import disguised_spans, register, skeleton
 from septfois.findings.timing import QuietWindow
 from septfois.model import Post
 
@@ -61,17 +62,39 @@ class RuleType(Protocol):
 
 
 # Options that tune how terms match, shared by the term-based rule types.
-TEXT_KEYS = frozenset({"match", "fold_accents", "case_sensitive", "exceptions"})
+TEXT_KEYS = frozenset({"match", "fold_accents", "case_sensitive", "exceptions", "disguises"})
 
 
 def lexicon(
     terms: Iterable[str], options: Mapping[str, Any], path: schema.Path, *, lemmas: bool = True
-) -> Lexicon:
-    """A Lexicon configured by a rule's text options (`match`, `fold_accents`, `case_sensitive`)."""
+) -> Lexicon | DisguisedLexicon:
+    """A Lexicon configured by a rule's text options (`match`, `fold_accents`, `case_sensitive`, and
+    `disguises`: its one-word terms also match written in disguise, "haet" or "h4te" for "hate")."""
     match = schema.choice(options.get("match", "lemma"), ("lemma", "surface"), (*path, "match"))
     accents = schema.boolean(options.get("fold_accents", True), (*path, "fold_accents"))
     case_sensitive = schema.boolean(options.get("case_sensitive", False), (*path, "case_sensitive"))
-    return Lexicon(tuple(terms), lemmas=lemmas and match == "lemma", accents=accents, case=not case_sensitive)
+    terms = tuple(terms)
+    found = Lexicon(terms, lemmas=lemmas and match == "lemma", accents=accents, case=not case_sensitive)
+    if lemmas and schema.boolean(options.get("disguises", False), (*path, "disguises")):
+        return DisguisedLexicon(found, terms)
+    return found
+
+
+class DisguisedLexicon:
+    """A Lexicon whose one-word terms also match in disguise (read by septfois.findings.matcher)."""
+
+    def __init__(self, lexicon: Lexicon, terms: Iterable[str]) -> None:
+        self.lexicon = lexicon
+        self.words = frozenset(skeleton(term) for term in terms if skeleton(term).replace("'", "").isalpha())
+        register(self.words)
+
+    def find(self, analysis: Analysis) -> list[tuple[int, int]]:
+        spans = self.lexicon.find(analysis)
+        disguised = [span for span in disguised_spans(analysis, self.words) if not overlaps(span, spans)]
+        return sorted(spans + disguised)
+
+    def contains(self, analysis: Analysis) -> bool:
+        return bool(self.find(analysis))
 
 
 def exceptions(options: Mapping[str, Any], path: schema.Path) -> Lexicon | None:

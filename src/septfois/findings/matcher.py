@@ -1,0 +1,429 @@
+"""Token patterns on spaCy's Matcher: a small pattern language, disguised spellings folded, one Doc a post."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from septfois.analysis.textmap import fold_text
+from septfois.analysis.value import Analysis, MemoKey, Span, Token
+
+# Digits and symbols written for letters ("c0nnard", "a$$hole", "1d10t"): what each stands for.
+LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "9": "g", "@": "a", "$": "s"}
+)
+LEET_OTHER = str.maketrans({"1": "l", "!": "i", "|": "l"})  # the second reading of the ambiguous ones
+# Characters that hide one letter each ("f*ck", "m**de"): any letter may stand there.
+MASKS = "*#%"
+# What letters spelt out one by one are joined with ("i.d.i.o.t", "c-o-n", "h a t e").
+_SEPARATOR = re.compile(r"[.\-_*·]")
+_SPELT_SEPARATED = re.compile(r"[^\W\d_](?:[.\-_*·][^\W\d_])+")
+_RUN3 = re.compile(r"(\w)\1{2,}")
+# Tokens a gap never runs across: the end of a sentence.
+STOPS = (".", "!", "?", "…", "...", "!!", "!!!", "?!", "!?", "??")
+# A typo is read as the word it garbles only for words this long (shorter ones garble into real words).
+TRANSPOSED_FROM = 5
+DROPPED_FROM = 7
+VOWEL_DROPPED_FROM = 5
+VOWELS = frozenset("aeiouy")
+# Letters spelt out one token each ("h a t e") are joined when there are at least this many.
+SPELT_MIN = 3
+MAX_VARIANTS = 256
+
+_lock = threading.Lock()
+_vocab: Any = None
+
+
+def skeleton(word: str) -> str:
+    """The folded form patterns and tokens are compared in: lower case, no accents, typographic apostrophes
+    straightened."""
+    return fold_text(word.replace("\u2019", "'"))
+
+
+class Known:
+    """The words some pattern names, which a disguised spelling may be read as, with the typos of each
+    worked out once: every neighbouring-letter swap and, for long words, every single letter dropped."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        by_length: dict[int, list[str]] = {}
+        typos: dict[str, str] = {}
+        for word in sorted(self.words):
+            by_length.setdefault(len(word), []).append(word)
+            if not word.isalpha():
+                continue
+            if len(word) >= TRANSPOSED_FROM - 1:
+                # In a four-letter word only the last two letters swapped ("haet"): other swaps of short
+                # words are too often words of their own ("part", "form").
+                first = 0 if len(word) >= TRANSPOSED_FROM else len(word) - 2
+                for at in range(first, len(word) - 1):
+                    if word[at] != word[at + 1]:
+                        typos.setdefault(word[:at] + word[at + 1] + word[at] + word[at + 2 :], word)
+            for at in range(1, len(word)):  # the first letter stays: people keep it
+                doubled = word[at - 1] == word[at] or (at + 1 < len(word) and word[at + 1] == word[at])
+                # The vowel of a last syllable that ends in consonants ("cancr", "womn", "blck") goes
+                # unnoticed in any word of five letters or more; other letters only in long words.
+                last_vowel = (
+                    word[at] in VOWELS
+                    and len(word) >= VOWEL_DROPPED_FROM
+                    and 0 < len(word) - at - 1 <= 2
+                    and not any(ch in VOWELS for ch in word[at + 1 :])
+                )
+                if not doubled and (len(word) >= DROPPED_FROM or last_vowel):
+                    typos.setdefault(word[:at] + word[at + 1 :], word)
+        self.by_length = {size: tuple(items) for size, items in by_length.items()}
+        # A typo that is itself a word some pattern names stays that word.
+        self.typos = {typo: word for typo, word in typos.items() if typo not in self.words}
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def read(self, form: str) -> str | None:
+        """The known word a disguised spelling stands for, or None: digits and symbols for letters, letters
+        spelt out with separators, a letter stretched ("iiiidiot", "connnnard"), letters masked ("f*ck"),
+        two neighbouring letters swapped ("haet") or, in a long word, one letter dropped ("stupd")."""
+        if form in self.words:
+            return form
+        if form.isalpha() and not _RUN3.search(form):
+            return self.typos.get(form)  # most words of a post: one look-up
+        candidates: list[str] = []
+        if _SPELT_SEPARATED.fullmatch(form):
+            candidates.append(_SEPARATOR.sub("", form))
+        if any(ch.isalpha() for ch in form) and not form.isalpha():
+            leet = form.translate(LEET)
+            candidates.extend(dict.fromkeys([leet, form.translate(LEET_OTHER), leet.translate(LEET_OTHER)]))
+        candidates.append(form)
+        for candidate in list(candidates):
+            if _RUN3.search(candidate):
+                candidates.append(_RUN3.sub(r"\1\1", candidate))  # "connnnard": a double letter stretched
+                candidates.append(_RUN3.sub(r"\1", candidate))
+        for candidate in candidates:
+            if candidate in self.words:
+                return candidate
+        for candidate in candidates:
+            if any(mask in candidate for mask in MASKS) and any(ch.isalpha() for ch in candidate):
+                body = re.compile("".join("[a-z]" if ch in MASKS else re.escape(ch) for ch in candidate))
+                matching = [word for word in self.by_length.get(len(candidate), ()) if body.fullmatch(word)]
+                if len(matching) == 1:
+                    return matching[0]
+        for candidate in candidates:
+            if candidate in self.typos:
+                return self.typos[candidate]
+        return None
+
+
+@dataclass(frozen=True)
+class Words:
+    """A post as the Matcher sees it: one entry a word (letters spelt out one by one joined into one), with
+    its original offsets, its folded written form and its lemma (the known word a disguise stands for)."""
+
+    spans: tuple[Span, ...]
+    norms: tuple[str, ...]
+    lemmas: tuple[str, ...]
+
+
+def words_of(tokens: Sequence[Token], known: Known) -> Words:
+    spans: list[Span] = []
+    norms: list[str] = []
+    lemmas: list[str] = []
+    index = 0
+    while index < len(tokens):
+        tok = tokens[index]
+        run = index
+        # "h a t e": single letters in a row, each its own token.
+        while run < len(tokens) and len(tokens[run].text) == 1 and tokens[run].text.isalpha():
+            run += 1
+        if run - index >= SPELT_MIN:
+            joined = skeleton("".join(t.text for t in tokens[index:run]))
+            if joined in known:
+                spans.append((tok.start, tokens[run - 1].end))
+                norms.append(joined)
+                lemmas.append(joined)
+                index = run
+                continue
+        norm = skeleton(tok.text)
+        lemma = skeleton(tok.lemma) if tok.lemma else norm
+        if lemma not in known:
+            lemma = norm if norm in known else (known.read(norm) or lemma)
+        spans.append((tok.start, tok.end))
+        norms.append(norm)
+        lemmas.append(lemma)
+        index += 1
+    return Words(tuple(spans), tuple(norms), tuple(lemmas))
+
+
+def vocab() -> Any:
+    """The one spaCy vocabulary every pattern and post Doc shares (strings only, no model)."""
+    global _vocab
+    if _vocab is None:
+        from spacy.vocab import Vocab
+
+        _vocab = Vocab()
+    return _vocab
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled: the message says why."""
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One word position of a pattern: the words it accepts (or any word), and how many times it repeats."""
+
+    exact: frozenset[str]
+    prefixes: tuple[str, ...]
+    surface: bool  # compare the written form, not the lemma
+    any: bool
+    op: str | None
+
+    def spacy(self) -> dict[str, Any]:
+        attr = "NORM" if self.surface else "LEMMA"
+        if self.any:
+            spec: dict[str, Any] = {"NORM": {"NOT_IN": list(STOPS)}}
+        elif self.prefixes:
+            alternatives = [f"{re.escape(w)}$" for w in sorted(self.exact)] + [
+                re.escape(p) for p in self.prefixes
+            ]
+            spec = {attr: {"REGEX": "^(?:" + "|".join(alternatives) + ")"}}
+        elif len(self.exact) == 1:
+            spec = {attr: next(iter(self.exact))}
+        else:
+            spec = {attr: {"IN": sorted(self.exact)}}
+        if self.op:
+            spec["OP"] = self.op
+        return spec
+
+
+_QUANTIFIER = re.compile(r"(\?|\*|\+|\{\d*,?\d*\})$")
+_LIST_REF = re.compile(r"\{([a-z][a-z0-9_-]*)\}")
+_COUNTED = re.compile(r"\{(\d*)(,?)(\d*)\}")
+
+
+def _split_words(entry: str) -> list[str]:
+    """The words of a list entry or pattern word, split as the tokenizer splits them ("l'", "c'")."""
+    return re.sub(r"(?<=\w')", " ", skeleton(entry)).split()
+
+
+def compile_pattern(source: str, lists: Mapping[str, Sequence[str]]) -> list[list[dict[str, Any]]]:
+    """spaCy Matcher patterns for one pattern string (several when a list holds multi-word entries)."""
+    parts = source.split()
+    if not parts:
+        raise PatternError("empty pattern")
+    slots: list[list[list[Atom]]] = []  # per part: alternatives, each a sequence of atoms
+    for part in parts:
+        slots.append(_part(part, lists))
+    if all(
+        all(atom.op in ("?", "*") or (atom.op or "").startswith("{0") for atom in alt) for alt in slots[0]
+    ):
+        raise PatternError(f"the pattern may start with nothing: make its first word required ({parts[0]!r})")
+    variants = list(itertools.islice(itertools.product(*slots), MAX_VARIANTS + 1))
+    if len(variants) > MAX_VARIANTS:
+        raise PatternError(f"too many multi-word list entries combined (more than {MAX_VARIANTS} patterns)")
+    return [[atom.spacy() for alt in variant for atom in alt] for variant in variants]
+
+
+def _part(part: str, lists: Mapping[str, Sequence[str]]) -> list[list[Atom]]:
+    op = None
+    found = _QUANTIFIER.search(part)
+    body = part
+    if found:
+        op = found.group(1)
+        body = part[: found.start()]
+        counted = _COUNTED.fullmatch(op) if op.startswith("{") else None
+        if op.startswith("{") and (counted is None or not (counted.group(1) or counted.group(3))):
+            raise PatternError(f"bad repeat {op!r} in {part!r} (write {{0,3}}, {{2}} or {{1,}})")
+    if not body:
+        raise PatternError(f"a repeat with nothing to repeat: {part!r}")
+    if body == "_":
+        return [[Atom(frozenset(), (), False, True, op)]]
+    surface = body.startswith("=")
+    body = body.removeprefix("=")
+    entries: list[str] = []
+    for alternative in body.split("|"):
+        alternative = alternative.removeprefix("=")  # `=a|=b` and `=a|b` say the same
+        reference = _LIST_REF.fullmatch(alternative)
+        if reference is None:
+            if "{" in alternative or "}" in alternative:
+                raise PatternError(f"{part!r}: write a list as {{name}} and a repeat as {{0,3}} after a word")
+            entries.append(alternative)
+            continue
+        name = reference.group(1)
+        if name not in lists:
+            known = ", ".join(sorted(lists)) or "none"
+            raise PatternError(f"unknown list {{{name}}} (this rule's lists: {known})")
+        entries.extend(lists[name])
+    single: set[str] = set()
+    prefixes: list[str] = []
+    longer: list[list[str]] = []
+    for entry in entries:
+        words = _split_words(entry)
+        if not words or any(not w.rstrip("*") for w in words):
+            raise PatternError(f"empty word in {part!r}")
+        if len(words) == 1:
+            word = words[0]
+            if word.endswith("*"):
+                prefixes.append(word[:-1])
+            else:
+                single.add(word)
+        else:
+            longer.append(words)
+    if longer and op:
+        raise PatternError(f"{part!r}: a list with multi-word entries cannot repeat")
+    alternatives: list[list[Atom]] = []
+    if single or prefixes:
+        alternatives.append([Atom(frozenset(single), tuple(prefixes), surface, False, op)])
+    for words in longer:
+        alternatives.append(
+            [
+                Atom(
+                    frozenset({w}) if not w.endswith("*") else frozenset(),
+                    (w[:-1],) if w.endswith("*") else (),
+                    surface,
+                    False,
+                    None,
+                )
+                for w in words
+            ]
+        )
+    return alternatives
+
+
+def pattern_words(patterns: Iterable[list[dict[str, Any]]]) -> set[str]:
+    """The exact words compiled patterns name: what a disguise may be read as."""
+    found: set[str] = set()
+    for pattern in patterns:
+        for spec in pattern:
+            value = spec.get("LEMMA")
+            if isinstance(value, str):
+                found.add(value)
+            elif isinstance(value, dict) and "IN" in value:
+                found.update(value["IN"])
+    return found
+
+
+# Every word some compiled pattern names, in every pack: one reading of a post's disguises serves all rules.
+_words: set[str] = set()
+_known: Known | None = None
+
+
+def _register(words: Iterable[str]) -> None:
+    global _known
+    with _lock:
+        new = set(words) - _words
+        if new:
+            _words.update(new)
+            _known = None  # worked out again on next use
+
+
+def known_words() -> Known:
+    global _known
+    with _lock:
+        if _known is None:
+            _known = Known(_words)
+        return _known
+
+
+_POST_WORDS: MemoKey[Words] = MemoKey("matcher words")
+_POST_DOC: MemoKey[Any] = MemoKey("matcher doc")
+
+
+def post_words(analysis: Analysis) -> Words:
+    """The post's words as the Matcher sees them (disguises read), once per post for every rule (and again
+    only if rules compiled since name new words)."""
+    known = known_words()
+    # Keyed by the known words themselves: rules compiled later name new words, and a new set.
+    return analysis.memo.once(_POST_WORDS, lambda: words_of(analysis.tokens, known), known)
+
+
+def post_doc(analysis: Analysis) -> tuple[Any, Words]:
+    """The post as a spaCy Doc of its words (folded forms and lemmas), with their offsets; built once per
+    post, only for a post some pattern may match."""
+    from spacy.tokens import Doc
+
+    words = post_words(analysis)
+
+    def build() -> Any:
+        with _lock:  # the shared vocabulary's string store is not documented as thread-safe
+            doc = Doc(vocab(), words=list(words.norms) or [" "], lemmas=list(words.lemmas) or [" "])
+            for token, norm in zip(doc, words.norms, strict=False):
+                token.norm_ = norm
+        return doc
+
+    return analysis.memo.once(_POST_DOC, build, known_words()), words
+
+
+def disguised_spans(analysis: Analysis, words: frozenset[str]) -> list[Span]:
+    """Where the post writes one of `words` in disguise ("haet", "k1ll", "h a t e"): the words read as one
+    of them that are not written as one."""
+    if not analysis.tokens:
+        return []
+    read = post_words(analysis)
+    return [
+        span
+        for span, norm, lemma in zip(read.spans, read.norms, read.lemmas, strict=True)
+        if lemma in words and norm != lemma
+    ]
+
+
+def register(words: Iterable[str]) -> None:
+    """Add words a disguise may be read as (single folded words; others are ignored)."""
+    _register(skeleton(word) for word in words if skeleton(word).replace("'", "").isalpha())
+
+
+class TokenPatterns:
+    """Compiled patterns: one spaCy Matcher, run on a Doc built from the post's tokens (never spaCy's own
+    Doc: rule types see the plain Analysis), with disguised spellings of the words patterns name read."""
+
+    def __init__(self, patterns: Mapping[str, Sequence[list[dict[str, Any]]]]) -> None:
+        from spacy.matcher import Matcher
+
+        self._matcher = Matcher(vocab())
+        named: set[str] = set()
+        needs: list[tuple[tuple[str, frozenset[str]], ...]] = []
+        for key, compiled in patterns.items():
+            self._matcher.add(key, list(compiled), greedy="LONGEST")
+            named |= pattern_words(compiled)
+            needs.extend(_needs(pattern) for pattern in compiled)
+        # What each pattern needs among the post's words, checked before any Doc is built: most posts can
+        # match none of a rule's patterns. A pattern that needs no listed word leaves it to the Matcher.
+        self._needs = None if any(not need for need in needs) else tuple(needs)
+        _register(named)
+
+    def matches(self, analysis: Analysis) -> dict[str, list[Span]]:
+        """Original-offset spans each pattern key matched (overlaps within a key resolved longest first)."""
+        if not analysis.tokens:
+            return {}
+        if self._needs is not None:
+            words = post_words(analysis)
+            present = {"LEMMA": set(words.lemmas), "NORM": set(words.norms)}
+            if not any(all(not present[attr].isdisjoint(ok) for attr, ok in need) for need in self._needs):
+                return {}
+        doc, words = post_doc(analysis)
+        with _lock:
+            found = self._matcher(doc)
+        strings = vocab().strings
+        spans: dict[str, list[Span]] = {}
+        for match_id, start, end in found:
+            spans.setdefault(strings[match_id], []).append((words.spans[start][0], words.spans[end - 1][1]))
+        return spans
+
+
+def _needs(pattern: list[dict[str, Any]]) -> tuple[tuple[str, frozenset[str]], ...]:
+    """The word positions every match of `pattern` needs (not optional, not any word), with the words each
+    accepts; a position matched by prefix is left out (the Matcher decides)."""
+    found: list[tuple[str, frozenset[str]]] = []
+    for spec in pattern:
+        op = spec.get("OP")
+        if op in ("?", "*") or (isinstance(op, str) and op.startswith(("{0", "{,"))):
+            continue
+        for attr in ("LEMMA", "NORM"):
+            value = spec.get(attr)
+            if isinstance(value, str):
+                found.append((attr, frozenset([value])))
+            elif isinstance(value, dict) and "IN" in value:
+                found.append((attr, frozenset(value["IN"])))
+    return tuple(found)
