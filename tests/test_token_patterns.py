@@ -171,3 +171,12 @@ def test_civil_criticism_self_mockery_and_lookalike_words_are_not_offence(
 def test_a_group_hostile_word_in_disguise_is_still_group_hostility(checker: Checker) -> None:
     findings = checker.check(Post("I haet women.", lang="en")).findings
     assert any(f.rule == "offence.group-hostility" for f in findings)
+
+
+def test_a_multi_word_term_with_a_gap_reaches_words_inserted_between_its_words() -> None:
+    detect = RULE_TYPES["lexicon"].compile({"terms": ["suppression de poste"], "gap": 3}, ("rule", 0))
+    text = analysis(
+        "La suppression de 350 postes est annoncée.", {"postes": "poste", "suppressions": "suppression"}
+    )
+    hits = [text.text[h.start : h.end] for h in detect(Subject(text, Post(text.text)))]
+    assert hits == ["suppression de 350 postes"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -10,10 +11,13 @@ from typing import Any, Protocol
 from septfois import schema
 from septfois.analysis.value import Analysis
 from septfois.findings import platforms
-from septfois.findings.lexicon import Lexicon, overlaps
-from septfois.findings.matcher import disguised_spans, register, skeleton
+from septfois.findings.lexicon import Lexicon, _without_overlaps, overlaps
+from septfois.findings.matcher import TokenPatterns, compile_pattern, disguised_spans, register, skeleton
 from septfois.findings.timing import QuietWindow
 from septfois.model import Post
+
+# A word of a multi-word term the Matcher can take (a trailing `*` for any ending, or a hyphen).
+_WORD = re.compile(r"[\w']+\*?|-")
 
 
 @dataclass(frozen=True)
@@ -62,36 +66,62 @@ class RuleType(Protocol):
 
 
 # Options that tune how terms match, shared by the term-based rule types.
-TEXT_KEYS = frozenset({"match", "fold_accents", "case_sensitive", "exceptions", "disguises"})
+TEXT_KEYS = frozenset({"match", "fold_accents", "case_sensitive", "exceptions", "disguises", "gap"})
+# The widest gap a rule may allow between the words of a multi-word term.
+MAX_GAP = 5
 
 
 def lexicon(
     terms: Iterable[str], options: Mapping[str, Any], path: schema.Path, *, lemmas: bool = True
-) -> Lexicon | DisguisedLexicon:
+) -> Lexicon | MatcherLexicon:
     """A Lexicon configured by a rule's text options (`match`, `fold_accents`, `case_sensitive`, and
-    `disguises`: its one-word terms also match written in disguise, "haet" or "h4te" for "hate")."""
+    `disguises`: its one-word terms also match written in disguise, "haet" or "h4te" for "hate"; `gap`: its
+    multi-word terms also match with up to that many words between their words)."""
     match = schema.choice(options.get("match", "lemma"), ("lemma", "surface"), (*path, "match"))
     accents = schema.boolean(options.get("fold_accents", True), (*path, "fold_accents"))
     case_sensitive = schema.boolean(options.get("case_sensitive", False), (*path, "case_sensitive"))
     terms = tuple(terms)
     found = Lexicon(terms, lemmas=lemmas and match == "lemma", accents=accents, case=not case_sensitive)
-    if lemmas and schema.boolean(options.get("disguises", False), (*path, "disguises")):
-        return DisguisedLexicon(found, terms)
+    disguises = schema.boolean(options.get("disguises", False), (*path, "disguises"))
+    gap = schema.integer(options.get("gap", 0), (*path, "gap"))
+    if gap > MAX_GAP:
+        raise schema.Invalid((*path, "gap"), f"at most {MAX_GAP} words between the words of a term")
+    if lemmas and (disguises or gap):
+        return MatcherLexicon(found, terms, disguises=disguises, gap=gap)
     return found
 
 
-class DisguisedLexicon:
-    """A Lexicon whose one-word terms also match in disguise (read by septfois.findings.matcher)."""
+class MatcherLexicon:
+    """A Lexicon that also uses septfois.findings.matcher: its one-word terms match in disguise
+    (`disguises`), and its multi-word terms with up to `gap` words between their words ("suppression de
+    postes" reaches « la suppression de 350 postes »), on lemmas."""
 
-    def __init__(self, lexicon: Lexicon, terms: Iterable[str]) -> None:
+    def __init__(self, lexicon: Lexicon, terms: Iterable[str], *, disguises: bool, gap: int) -> None:
         self.lexicon = lexicon
-        self.words = frozenset(skeleton(term) for term in terms if skeleton(term).replace("'", "").isalpha())
-        register(self.words)
+        words = {skeleton(term) for term in terms}
+        self.words = frozenset(w for w in words if w.replace("'", "").isalpha()) if disguises else frozenset()
+        if self.words:
+            register(self.words)
+        self.gapped: TokenPatterns | None = None
+        if gap:
+            compiled = []
+            for term in terms:
+                parts = re.sub(r"(?<=\w')", " ", skeleton(term)).replace("-", " - ").split()
+                if len(parts) > 1 and all(_WORD.fullmatch(part) for part in parts):
+                    compiled.extend(compile_pattern(f" _{{0,{gap}}} ".join(parts), {}))
+            if compiled:
+                self.gapped = TokenPatterns({"terms": compiled})
 
     def find(self, analysis: Analysis) -> list[tuple[int, int]]:
         spans = self.lexicon.find(analysis)
-        disguised = [span for span in disguised_spans(analysis, self.words) if not overlaps(span, spans)]
-        return sorted(spans + disguised)
+        more: list[tuple[int, int]] = []
+        if self.words:
+            more.extend(disguised_spans(analysis, self.words))
+        if self.gapped is not None:
+            more.extend(self.gapped.matches(analysis).get("terms", []))
+        if not more:
+            return spans
+        return _without_overlaps([*spans, *more])
 
     def contains(self, analysis: Analysis) -> bool:
         return bool(self.find(analysis))
