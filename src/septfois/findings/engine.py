@@ -125,8 +125,15 @@ class Checker:
         self, post: Post, analysis: Analysis, source: str, ui_lang: str | None, now: datetime | None
     ) -> Report:
         lang = ui_lang or self.config.ui_language
-        subject = Subject(analysis, post, self.config.platform_settings)
+        whole = len(analysis.text) == len(post.text)
+        full_text = None if whole else post.text
+        subject = Subject(analysis, post, self.config.platform_settings, full_text=full_text)
         findings, notes = run_rules(self.rules, subject, lang)
+        if not whole:
+            notes.append(
+                f"only the first {len(analysis.text):,} of {len(post.text):,} characters were checked"
+                " (longer than any post); platform lengths count the whole text"
+            )
         # When the post goes out changes how risky it is: a past date, a quiet period before results.
         findings = schedule.timing_findings(findings, post, self.quiet_windows, lang, now)
         # The author accepted these rules for this post, with a reason kept in its front matter.
@@ -159,7 +166,7 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
             key = (rule.id, hit.start, hit.end)
             if key not in findings:
                 findings[key] = make_finding(
-                    rule, hit.start, hit.end, hit.values, hit.replacement, analysis.text, ui_lang
+                    rule, hit.start, hit.end, hit.values, hit.replacement, subject.text, ui_lang
                 )
     ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
     return ordered, notes
