@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from septfois import schema
 from septfois.analysis import nlp
 from septfois.analysis.textmap import line_column
 from septfois.analysis.value import Analysis
 from septfois.config import Config, user_packs_dir
-from septfois.errors import SeptfoisError
+from septfois.errors import PackError, SeptfoisError
 from septfois.findings.packs import Pack, Rule, builtin_pack_paths, load_pack
 from septfois.findings.ruletypes import PatternTimeout, Subject
 from septfois.model import Finding, Level, PlatformCount, Post, Report
@@ -35,7 +36,24 @@ def load_packs(config: Config, extra: Sequence[Path] = ()) -> list[Pack]:
         if not entry.exists():
             raise SeptfoisError(f"{entry}: pack path does not exist")
         paths.extend((path, str(path)) for path in pack_files(entry))
-    return [load_pack(path, display=display) for path, display in paths]
+    packs = [load_pack(path, display=display) for path, display in paths]
+    refuse_duplicate_ids(packs)
+    return packs
+
+
+def refuse_duplicate_ids(packs: Sequence[Pack]) -> None:
+    """A rule id names one rule: a second pack defining it again is an error naming both packs (else
+    one rule's findings would silently hide the other's)."""
+    first: dict[str, Rule] = {}
+    for pack in packs:
+        for index, rule in enumerate(pack.rules):
+            earlier = first.setdefault(rule.id, rule)
+            if earlier is not rule:
+                where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
+                key = schema.show_path(("rule", index, "id"))
+                raise PackError(
+                    rule.file, rule.line, key, f"duplicate rule id {rule.id!r}, already in {where}"
+                )
 
 
 class Checker:
@@ -182,7 +200,8 @@ def make_finding(
     ui_lang: str,
 ) -> Finding:
     match = text[start:end]
-    fields = {"match": match, **values}
+    # A message quotes what it found, cut short: a 60,000-character match must not make a 60,000-wide line.
+    fields = {name: _quoted(value) for name, value in {"match": match, **values}.items()}
     line, column = line_column(text, start)
     return Finding(
         rule=rule.id,
@@ -199,6 +218,16 @@ def make_finding(
         source=rule.source,
         replacement=replacement,
     )
+
+
+# The longest a value quoted in a message may be (a name, an e-mail address, a phrase: far shorter).
+MAX_QUOTED_CHARS = 200
+
+
+def _quoted(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_QUOTED_CHARS:
+        return value[: MAX_QUOTED_CHARS - 1] + "…"
+    return value
 
 
 _default: Checker | None = None

@@ -33,6 +33,8 @@ RULE_KEYS = frozenset(
 )  # fmt: skip
 WHEN_KEYS = frozenset({"kind", "account", "pseudonym", "platforms"})
 EXAMPLE_KEYS = frozenset({"text", "lang", "kind", "account", "pseudonym", "platforms"})
+# A message, a why or a suggestion is a sentence or two: far past this, a pack is broken or hostile.
+MAX_TEXT_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -261,15 +263,41 @@ def _texts(
     schema.only_keys(value, UI_LANGS, (*path, key))
     texts = {}
     for lang in UI_LANGS:
-        text = schema.string(schema.required(value, lang, (*path, key)), (*path, key, lang))
-        for _, field, _, _ in string.Formatter().parse(text) if "{" in text else ():
-            if field is not None and field not in placeholders:
+        where = (*path, key, lang)
+        text = schema.string(schema.required(value, lang, (*path, key)), where)
+        if len(text) > MAX_TEXT_CHARS:
+            raise schema.Invalid(
+                where, f"text too long ({len(text):,} characters; at most {MAX_TEXT_CHARS:,})"
+            )
+        for field in _placeholders(text, where) if "{" in text or "}" in text else ():
+            if field not in placeholders:
                 allowed = ", ".join(f"{{{name}}}" for name in sorted(placeholders)) or "none"
-                raise schema.Invalid(
-                    (*path, key, lang), f"unknown placeholder {{{field}}} (this type offers {allowed})"
-                )
+                raise schema.Invalid(where, f"unknown placeholder {{{field}}} (this type offers {allowed})")
         texts[lang] = text
     return texts
+
+
+def _placeholders(text: str, where: schema.Path) -> list[str]:
+    """The placeholders of a message, each a plain name: `{match}`, never `{match.attr}`, `{match[0]}`,
+    `{match!r}` or `{match:>9}` (an attribute or a format spec can read or grow without bound)."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as error:
+        raise schema.Invalid(where, f"broken placeholder: {error} (write {{{{ and }}}} for braces)") from None
+    fields = []
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if not field.isidentifier() or spec or conversion is not None:
+            shown = (
+                field + (f"!{conversion}" if conversion is not None else "") + (f":{spec}" if spec else "")
+            )
+            raise schema.Invalid(
+                where,
+                f"placeholder {{{shown}}} is not a plain name (no attribute, index, conversion or format)",
+            )
+        fields.append(field)
+    return fields
 
 
 def _when(value: Any, path: schema.Path) -> When:
