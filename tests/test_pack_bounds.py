@@ -85,3 +85,17 @@ def test_a_long_match_is_quoted_short_in_its_message(checker: Checker) -> None:
     report = checker.check(Post(text=f"Écrivez-moi à {address} demain.", lang="fr"))
     quoted = [finding for finding in report.findings if finding.match == address]
     assert quoted and all(len(finding.message) < 400 for finding in quoted)
+
+
+def test_a_user_pattern_that_backtracks_past_the_load_checks_is_stopped_and_named() -> None:
+    pack = load_pack(PACKS / "pattern_with_overlapping_alternatives.toml")
+    report = Checker(packs=[pack]).check(Post(text="a" * 40 + "b", lang="en"))
+    assert report.findings == ()
+    assert report.notes == ("demo.ok: pattern took too long on this text and was skipped",)
+
+
+def test_built_in_patterns_run_without_a_time_bound_so_their_results_do_not_depend_on_load() -> None:
+    from septfois.findings.packs import _is_builtin, builtin_pack_paths
+
+    assert all(_is_builtin(path) for path in builtin_pack_paths())
+    assert not _is_builtin(PACKS / "valid.toml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import time
 import warnings
@@ -22,9 +23,10 @@ try:  # the standard library's parser, used only to read what a pattern must sta
 except ImportError:  # pragma: no cover - Python 3.10
     import sre_parse  # type: ignore[no-redef]
 
-# The last resort against a pattern that backtracks without bound although the load checks let it through
-# (regexbounds.py refuses the known shapes): no built-in pattern comes near it on any text the analysis
-# reads (bench/bench_pathological.py), so a built-in rule's result never depends on the machine's load.
+# A user's or a project's pattern: the last resort against one that backtracks without bound although the
+# load checks let it through (regexbounds.py refuses the known shapes). Built-in patterns have no time
+# bound, so their results never depend on the machine's load: they are bounded by the text the analysis
+# reads (bench/bench_pathological.py measures them on every pathological family).
 TIMEOUT_SECONDS = 2.0
 # Above this share of candidate starts (one every N characters), one scan of the text is cheaper.
 CANDIDATES_EVERY = 4
@@ -102,7 +104,10 @@ class PatternType:
     keys = frozenset({"pattern", "case_sensitive", "fold_accents", "replacement", "exceptions"})
     placeholders = frozenset({"match"})
 
-    def compile(self, options: Mapping[str, Any], path: schema.Path) -> Detect:
+    def compile(
+        self, options: Mapping[str, Any], path: schema.Path, *, time_bound: float | None = TIMEOUT_SECONDS
+    ) -> Detect:
+        """The detector of one rule; `time_bound` None (a built-in pack) runs it without a time bound."""
         source = schema.string(schema.required(options, "pattern", path), (*path, "pattern"))
         case_sensitive = schema.boolean(options.get("case_sensitive", False), (*path, "case_sensitive"))
         accents = schema.boolean(options.get("fold_accents", False), (*path, "fold_accents"))
@@ -126,7 +131,9 @@ class PatternType:
             analysis = subject.analysis
             view = analysis.view(accents=accents, case=False)
             text = view.text
-            deadline = time.perf_counter() + TIMEOUT_SECONDS  # for all the work on this text
+            # For all the work on this text; none for a built-in pattern, whose result is then the same on
+            # any machine under any load.
+            deadline = math.inf if time_bound is None else time.perf_counter() + time_bound
             candidates = starts.positions(analysis, view, accents=accents) if starts else None
             try:
                 if opening is not None and _dense(candidates, text):
@@ -154,9 +161,11 @@ def _dense(candidates: Sequence[int] | None, text: str) -> bool:
     return candidates is None or len(candidates) * CANDIDATES_EVERY > len(text)
 
 
-def _left(deadline: float | None) -> float:
+def _left(deadline: float | None) -> float | None:
     if deadline is None:
         return TIMEOUT_SECONDS
+    if deadline == math.inf:
+        return None  # no time bound
     left = deadline - time.perf_counter()
     if left <= 0:
         raise TimeoutError
