@@ -99,3 +99,29 @@ def test_built_in_patterns_run_without_a_time_bound_so_their_results_do_not_depe
 
     assert all(_is_builtin(path) for path in builtin_pack_paths())
     assert not _is_builtin(PACKS / "valid.toml")
+
+
+@pytest.mark.parametrize(
+    ("pattern", "refused"),
+    [
+        (r"(a+)+$", True),
+        (r"(\w+\s?)*$", True),
+        (r"(?:a{0,1000}){0,1000}b", True),
+        (r"(?:\s+(?:all|just))*", False),  # each turn must match a word: one way to share the text out
+        (r"(?:(?:a|an)\s+){0,4}", False),  # a few turns at most
+        (r"(?>a+)+", False),  # an atomic group never gives back what it matched
+    ],
+)
+def test_a_repeat_of_repeats_is_refused_only_when_it_can_share_a_text_out_exponentially(
+    pattern: str, refused: bool
+) -> None:
+    import regex
+
+    from septfois.findings.ruletypes.regexbounds import check_backtracking
+    from septfois.schema import Invalid
+
+    if refused:
+        with pytest.raises(Invalid):
+            check_backtracking(regex.compile(pattern), pattern, ("rule", 0, "pattern"))
+    else:
+        check_backtracking(regex.compile(pattern), pattern, ("rule", 0, "pattern"))

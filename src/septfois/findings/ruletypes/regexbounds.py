@@ -136,7 +136,7 @@ def _parts(op: Any, av: Any) -> list[Any]:
 
 def _has_unbounded(items: Any) -> bool:
     for op, av in items:
-        if op in _REPEATS and (av[1] == sre_constants.MAXREPEAT or _has_unbounded(av[2])):
+        if op in _REPEATS and (_unbounded(av[1]) or _has_unbounded(av[2])):
             return True
         if any(_has_unbounded(part) for part in _parts(op, av)):
             return True
