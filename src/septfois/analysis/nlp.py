@@ -11,6 +11,7 @@ from typing import Any
 
 import regex
 
+from septfois.analysis.bounds import ANALYSED_TOKENS, bounded, split_runs
 from septfois.analysis.honorifics import HONORIFICS
 from septfois.analysis.textmap import MappedText, normalise
 from septfois.analysis.value import Analysis, Deferred, Entity, Span, Token
@@ -171,14 +172,27 @@ class Pipeline:
         """Analyse several texts in one pass of the pipeline (spaCy batches them); the result for a
         text does not depend on the others in the batch. Entities are found where the detectors can
         use them (see `may_name_someone`), or in every text with `all_entities`."""
+        items = [(bounded(text), langs) for text, langs in items]
         mapped = [normalise(text) for text, _ in items]
+        # What the tokenizer reads: the same text with long runs without spaces cut (see bounds.py).
+        seen = [split_runs(view) for view in mapped]
         with _lock:  # spaCy pipelines are not documented as thread-safe
-            docs = list(
-                self._nlp.pipe([m.text for m in mapped], batch_size=BATCH_SIZE, disable=self._deferred)
-            )
+            tokenised = [self._nlp.make_doc(view.text) for view in seen]
+        for index, doc in enumerate(tokenised):
+            if len(doc) > ANALYSED_TOKENS:
+                # A token flood: the pipeline reads its first tokens, and the analysis the text they cover.
+                text, langs = items[index]
+                at = doc[ANALYSED_TOKENS].idx
+                cut = seen[index].origin[at]
+                items[index] = (text[:cut], langs)
+                mapped[index] = normalise(text[:cut])
+                seen[index] = MappedText(seen[index].text[:at], seen[index].origin[: at + 1])
+                tokenised[index] = doc[:ANALYSED_TOKENS].as_doc()
+        with _lock:
+            docs = list(self._nlp.pipe(tokenised, batch_size=BATCH_SIZE, disable=self._deferred))
         return [
-            self._analysis(doc, text, view, langs, all_entities)
-            for doc, view, (text, langs) in zip(docs, mapped, items, strict=True)
+            self._analysis(doc, text, view, tokens_view, langs, all_entities)
+            for doc, view, tokens_view, (text, langs) in zip(docs, mapped, seen, items, strict=True)
         ]
 
     def _run(self, name: str, doc: Any) -> None:
@@ -193,8 +207,16 @@ class Pipeline:
         return doc
 
     def _analysis(
-        self, doc: Any, text: str, mapped: MappedText, langs: tuple[str, ...], all_entities: bool
+        self,
+        doc: Any,
+        text: str,
+        normalised: MappedText,
+        mapped: MappedText,
+        langs: tuple[str, ...],
+        all_entities: bool,
     ) -> Analysis:
+        """The Analysis of `text`: `normalised` is what the rules read, `mapped` what spaCy read (the
+        same text unless a long run was cut), whose offsets the tokens map back through."""
         tokens: list[Token] = []
         for tok in doc:
             if tok.is_space:
@@ -212,7 +234,7 @@ class Pipeline:
         def entities() -> list[Entity]:
             found: list[Entity] = []
             # The NER's tags can only matter where a capitalised word stands off a sentence start.
-            if "ner" in self._deferred and (all_entities or may_name_someone(mapped.text)):
+            if "ner" in self._deferred and (all_entities or may_name_someone(normalised.text)):
                 self._run("ner", self._parsed(doc))  # it reads the parser's sentence boundaries
                 found = [
                     Entity(ent.label_, *mapped.span(ent.start_char, ent.end_char), "") for ent in doc.ents
@@ -230,7 +252,7 @@ class Pipeline:
             tokens=tuple(tokens),
             sentences=Deferred(sentences),
             entities=Deferred(entities),
-            given_normalised=mapped,  # normalising again would give the same
+            given_normalised=normalised,  # normalising again would give the same
         )
 
 
@@ -343,7 +365,7 @@ def analyse_many(
     items: Sequence[tuple[str, str | None]], *, languages: Sequence[str], default: str
 ) -> list[Analysis]:
     """`analyse` for (text, forced language or None) pairs, each language's texts in one batch."""
-    langs = [(lang,) if lang else detect_languages(text, languages, default) for text, lang in items]
+    langs = [(lang,) if lang else detect_languages(bounded(text), languages, default) for text, lang in items]
     results: list[Analysis | None] = [None] * len(items)
     for name in dict.fromkeys(found[0] for found in langs):
         indexes = [i for i, found in enumerate(langs) if found[0] == name]

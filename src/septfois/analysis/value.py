@@ -184,11 +184,26 @@ class Analysis:
         )
 
     def sentence_of(self, offset: int) -> int:
-        """Index of the sentence holding `offset` (0 when there is no sentence split)."""
-        for index, (start, end) in enumerate(self.sentences):
-            if start <= offset < end:
-                return index
+        """Index of the sentence holding `offset` (0 when there is no sentence split; the last sentence
+        when none holds it)."""
+        starts = self._sentence_starts
+        if starts is None:  # sentences built by hand out of order: look at each
+            for index, (start, end) in enumerate(self.sentences):
+                if start <= offset < end:
+                    return index
+            return max(len(self.sentences) - 1, 0)
+        # Asked once per hit of a sentence-scoped rule: a search, not a walk (linear cost per post).
+        index = bisect.bisect_right(starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index][1]:
+            return index
         return max(len(self.sentences) - 1, 0)
+
+    @cached_property
+    def _sentence_starts(self) -> list[int] | None:
+        """The sentences' starts when the sentences are in order and do not overlap, else None."""
+        spans = list(self.sentences)
+        ordered = all(spans[i][1] <= spans[i + 1][0] for i in range(len(spans) - 1))
+        return [start for start, _ in spans] if ordered else None
 
 
 def _positions(forms: Iterable[str]) -> dict[str, list[int]]:

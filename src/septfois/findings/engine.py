@@ -7,11 +7,12 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from septfois import schema
 from septfois.analysis import nlp
 from septfois.analysis.textmap import line_column
 from septfois.analysis.value import Analysis
 from septfois.config import Config, user_packs_dir
-from septfois.errors import SeptfoisError
+from septfois.errors import PackError, SeptfoisError
 from septfois.findings.packs import Pack, Rule, builtin_pack_paths, load_pack
 from septfois.findings.ruletypes import Hit, PatternTimeout, Subject, TimingCheck
 from septfois.findings.timing import quiet_windows
@@ -35,7 +36,24 @@ def load_packs(config: Config, extra: Sequence[Path] = ()) -> list[Pack]:
         if not entry.exists():
             raise SeptfoisError(f"{entry}: pack path does not exist")
         paths.extend((path, str(path)) for path in pack_files(entry))
-    return [load_pack(path, display=display) for path, display in paths]
+    packs = [load_pack(path, display=display) for path, display in paths]
+    refuse_duplicate_ids(packs)
+    return packs
+
+
+def refuse_duplicate_ids(packs: Sequence[Pack]) -> None:
+    """A rule id names one rule: a second pack defining it again is an error naming both packs (else
+    one rule's findings would silently hide the other's)."""
+    first: dict[str, Rule] = {}
+    for pack in packs:
+        for index, rule in enumerate(pack.rules):
+            earlier = first.setdefault(rule.id, rule)
+            if earlier is not rule:
+                where = f"{earlier.file}:{earlier.line}" if earlier.line else earlier.file
+                key = schema.show_path(("rule", index, "id"))
+                raise PackError(
+                    rule.file, rule.line, key, f"duplicate rule id {rule.id!r}, already in {where}"
+                )
 
 
 class Checker:
@@ -130,8 +148,17 @@ class Checker:
         self, post: Post, analysis: Analysis, source: str, ui_lang: str | None, now: datetime | None
     ) -> Report:
         lang = ui_lang or self.config.ui_language
-        subject = Subject(analysis, post, self.config.platform_settings, now, self.quiet_windows)
+        whole = len(analysis.text) == len(post.text)
+        full_text = None if whole else post.text
+        subject = Subject(
+            analysis, post, self.config.platform_settings, now, self.quiet_windows, full_text=full_text
+        )
         findings, notes = run_rules(self.rules, subject, lang)
+        if not whole:
+            notes.append(
+                f"only the first {len(analysis.text):,} of {len(post.text):,} characters were checked"
+                " (longer than any post); platform lengths count the whole text"
+            )
         # When the post goes out changes how risky it is: a past date, a quiet period before results.
         findings = run_timing_rules(self.rules, findings, subject, lang)
         # The author accepted these rules for this post, with a reason kept in its front matter.
@@ -166,7 +193,7 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
             key = (rule.id, hit.start, hit.end)
             if key not in findings:
                 findings[key] = make_finding(
-                    rule, hit.start, hit.end, hit.values, hit.replacement, analysis.text, ui_lang
+                    rule, hit.start, hit.end, hit.values, hit.replacement, subject.text, ui_lang
                 )
     ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
     return ordered, notes
@@ -259,7 +286,8 @@ def make_finding(
     ui_lang: str,
 ) -> Finding:
     match = text[start:end]
-    fields = {"match": match, **values}
+    # A message quotes what it found, cut short: a 60,000-character match must not make a 60,000-wide line.
+    fields = {name: _quoted(value) for name, value in {"match": match, **values}.items()}
     line, column = line_column(text, start)
     return Finding(
         rule=rule.id,
@@ -276,6 +304,16 @@ def make_finding(
         source=rule.source,
         replacement=replacement,
     )
+
+
+# The longest a value quoted in a message may be (a name, an e-mail address, a phrase: far shorter).
+MAX_QUOTED_CHARS = 200
+
+
+def _quoted(value: object) -> object:
+    if isinstance(value, str) and len(value) > MAX_QUOTED_CHARS:
+        return value[: MAX_QUOTED_CHARS - 1] + "…"
+    return value
 
 
 _default: Checker | None = None

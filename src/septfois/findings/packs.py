@@ -18,6 +18,7 @@ from septfois.dates import parse_datetime
 from septfois.errors import PackError
 from septfois.findings.lexicon import Lexicon
 from septfois.findings.ruletypes import RULE_TYPES, Detect
+from septfois.findings.ruletypes.pattern import PatternType
 from septfois.findings.timing import QuietWindow, quiet_window
 from septfois.model import CATEGORIES, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
 from septfois.tomlpos import key_line, tomllib
@@ -33,6 +34,8 @@ WHEN_KEYS = frozenset({"kind", "account", "pseudonym", "platforms"})
 EXAMPLE_KEYS = frozenset(
     {"text", "lang", "kind", "account", "pseudonym", "platforms", "publish_at", "now", "quiet_period"}
 )
+# A message, a why or a suggestion is a sentence or two: far past this, a pack is broken or hostile.
+MAX_TEXT_CHARS = 2_000
 
 
 @dataclass(frozen=True)
@@ -148,7 +151,7 @@ def _load_pack(path: Path, name: str) -> Pack:
         line = getattr(error, "lineno", None) or _line_from_message(str(error))
         raise PackError(name, line, None, f"invalid TOML: {error}") from None
     try:
-        pack = _pack(data, name)
+        pack = _pack(data, name, trusted=_is_builtin(path))
     except schema.Invalid as error:
         raise PackError(
             name, key_line(source, error.path), schema.show_path(error.path), error.problem
@@ -196,7 +199,15 @@ def _line_from_message(message: str) -> int | None:
     return None
 
 
-def _pack(data: Mapping[str, Any], file: str) -> Pack:
+def _is_builtin(path: Path) -> bool:
+    """Whether `path` is one of the packs shipped with septfois (reviewed, measured, trusted)."""
+    try:
+        return path.resolve().parent == Path(str(resources.files("septfois").joinpath("rules"))).resolve()
+    except OSError:
+        return False
+
+
+def _pack(data: Mapping[str, Any], file: str, *, trusted: bool = False) -> Pack:
     schema.only_keys(data, {"pack", "rule"}, ())
     header = schema.table(schema.required(data, "pack", ()), ("pack",))
     schema.only_keys(header, PACK_KEYS, ("pack",))
@@ -212,7 +223,7 @@ def _pack(data: Mapping[str, Any], file: str) -> Pack:
     rules = []
     seen: set[str] = set()
     for index, rule_data in enumerate(rules_data):
-        rule = _rule(rule_data, ("rule", index), pack_id, file)
+        rule = _rule(rule_data, ("rule", index), pack_id, file, trusted=trusted)
         if rule.id in seen:
             raise schema.Invalid(("rule", index, "id"), f"duplicate rule id {rule.id!r}")
         seen.add(rule.id)
@@ -220,7 +231,7 @@ def _pack(data: Mapping[str, Any], file: str) -> Pack:
     return Pack(pack_id, version, title, languages, tuple(rules), file)
 
 
-def _rule(data: Any, path: schema.Path, pack_id: str, file: str) -> Rule:
+def _rule(data: Any, path: schema.Path, pack_id: str, file: str, *, trusted: bool = False) -> Rule:
     table = schema.table(data, path)
     type_name = schema.choice(schema.required(table, "type", path), sorted(RULE_TYPES), (*path, "type"))
     rule_type = RULE_TYPES[type_name]
@@ -242,7 +253,10 @@ def _rule(data: Any, path: schema.Path, pack_id: str, file: str) -> Rule:
     unless = None
     if "unless" in table:
         unless = Lexicon(schema.strings(table["unless"], (*path, "unless")))
-    detect = rule_type.compile(table, path)
+    if trusted and isinstance(rule_type, PatternType):
+        detect = rule_type.compile(table, path, time_bound=None)  # built-in: measured, never timed
+    else:
+        detect = rule_type.compile(table, path)
     must_flag = _examples(table, "must_flag", path)
     must_pass = _examples(table, "must_pass", path)
     return Rule(
@@ -264,15 +278,41 @@ def _texts(
     schema.only_keys(value, UI_LANGS, (*path, key))
     texts = {}
     for lang in UI_LANGS:
-        text = schema.string(schema.required(value, lang, (*path, key)), (*path, key, lang))
-        for _, field, _, _ in string.Formatter().parse(text) if "{" in text else ():
-            if field is not None and field not in placeholders:
+        where = (*path, key, lang)
+        text = schema.string(schema.required(value, lang, (*path, key)), where)
+        if len(text) > MAX_TEXT_CHARS:
+            raise schema.Invalid(
+                where, f"text too long ({len(text):,} characters; at most {MAX_TEXT_CHARS:,})"
+            )
+        for field in _placeholders(text, where) if "{" in text or "}" in text else ():
+            if field not in placeholders:
                 allowed = ", ".join(f"{{{name}}}" for name in sorted(placeholders)) or "none"
-                raise schema.Invalid(
-                    (*path, key, lang), f"unknown placeholder {{{field}}} (this type offers {allowed})"
-                )
+                raise schema.Invalid(where, f"unknown placeholder {{{field}}} (this type offers {allowed})")
         texts[lang] = text
     return texts
+
+
+def _placeholders(text: str, where: schema.Path) -> list[str]:
+    """The placeholders of a message, each a plain name: `{match}`, never `{match.attr}`, `{match[0]}`,
+    `{match!r}` or `{match:>9}` (an attribute or a format spec can read or grow without bound)."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as error:
+        raise schema.Invalid(where, f"broken placeholder: {error} (write {{{{ and }}}} for braces)") from None
+    fields = []
+    for _, field, spec, conversion in parsed:
+        if field is None:
+            continue
+        if not field.isidentifier() or spec or conversion is not None:
+            shown = (
+                field + (f"!{conversion}" if conversion is not None else "") + (f":{spec}" if spec else "")
+            )
+            raise schema.Invalid(
+                where,
+                f"placeholder {{{shown}}} is not a plain name (no attribute, index, conversion or format)",
+            )
+        fields.append(field)
+    return fields
 
 
 def _when(value: Any, path: schema.Path) -> When:

@@ -33,13 +33,17 @@ class Hit:
 @dataclass(frozen=True)
 class Subject:
     """What a rule looks at: the analysed text, the post's context and platform settings, and for a
-    scheduled post the moment it is compared with (`now`, default: the clock) and the quiet periods."""
+    scheduled post the moment it is compared with (`now`, default: the clock) and the quiet periods.
+
+    `full_text` is the whole post when the analysis read only its opening (a text past
+    `septfois.analysis.bounds.ANALYSED_CHARS`): platforms count, and length rules measure, the whole."""
 
     analysis: Analysis
     post: Post
     platform_settings: Mapping[str, int] = field(default_factory=dict)
     now: datetime | None = None
     quiet_windows: tuple[QuietWindow, ...] = ()
+    full_text: str | None = None
     _measures: dict[str, platforms.Measure] = field(default_factory=dict, compare=False, repr=False)
 
     def measure(self, platform: str) -> platforms.Measure:
@@ -47,9 +51,14 @@ class Subject:
         found = self._measures.get(platform)
         if found is None:
             found = self._measures[platform] = platforms.measure(
-                platform, self.analysis.text, kind=self.post.kind, settings=self.platform_settings
+                platform, self.text, kind=self.post.kind, settings=self.platform_settings
             )
         return found
+
+    @property
+    def text(self) -> str:
+        """The whole text the post would publish (the analysed text, unless that is only its opening)."""
+        return self.analysis.text if self.full_text is None else self.full_text
 
 
 Detect = Callable[[Subject], Iterable[Hit]]

@@ -28,7 +28,7 @@ class LengthType:
             return [name for name in subject.post.platforms if not only or name in only]
 
         def over_limits(subject: Subject) -> Iterable[Hit]:
-            text = subject.analysis.text
+            text = subject.text
             for name in asked(subject):
                 for check in subject.measure(name).exceeded():
                     yield Hit(

@@ -1,7 +1,8 @@
-"""The `pattern` rule type: a Unicode-aware regular expression with a time bound."""
+"""The `pattern` rule type: a Unicode-aware regular expression, bounded at load and with a safety bound."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -11,9 +12,13 @@ import regex
 from septfois import schema
 from septfois.findings.prefilter import compiled_opening, match_starts
 from septfois.findings.ruletypes.base import Detect, Hit, Subject, drop_excepted, exceptions
+from septfois.findings.ruletypes.regexbounds import check_backtracking, check_replacement, check_source
 
-# No pattern may hold up a check longer than this, however it was written (catastrophic backtracking).
-TIMEOUT_SECONDS = 0.25
+# A user's or a project's pattern: the last resort against one that backtracks without bound although the
+# load checks let it through (regexbounds.py refuses the known shapes). Built-in patterns have no time
+# bound, so their results never depend on the machine's load: they are bounded by the text the analysis
+# reads (bench/bench_pathological.py measures them on every pathological family).
+TIMEOUT_SECONDS = 2.0
 # Above this share of candidate starts (one every N characters), one scan of the text is cheaper.
 CANDIDATES_EVERY = 4
 
@@ -27,7 +32,10 @@ class PatternType:
     keys = frozenset({"pattern", "case_sensitive", "fold_accents", "replacement", "exceptions"})
     placeholders = frozenset({"match"})
 
-    def compile(self, options: Mapping[str, Any], path: schema.Path) -> Detect:
+    def compile(
+        self, options: Mapping[str, Any], path: schema.Path, *, time_bound: float | None = TIMEOUT_SECONDS
+    ) -> Detect:
+        """The detector of one rule; `time_bound` None (a built-in pack) runs it without a time bound."""
         source = schema.string(schema.required(options, "pattern", path), (*path, "pattern"))
         case_sensitive = schema.boolean(options.get("case_sensitive", False), (*path, "case_sensitive"))
         accents = schema.boolean(options.get("fold_accents", False), (*path, "fold_accents"))
@@ -35,10 +43,14 @@ class PatternType:
         if replacement is not None:
             replacement = schema.string(replacement, (*path, "replacement"), empty=True)
         flags = regex.UNICODE | regex.VERSION1 | (0 if case_sensitive else regex.IGNORECASE)
+        check_source(source, (*path, "pattern"))
         try:
             compiled = regex.compile(source, flags)
-        except regex.error as error:
+        except (regex.error, RecursionError, OverflowError) as error:
             raise schema.Invalid((*path, "pattern"), f"invalid regular expression: {error}") from None
+        check_backtracking(compiled, source, (*path, "pattern"))
+        if replacement is not None:
+            check_replacement(compiled, replacement, (*path, "replacement"))
         excepted = exceptions(options, path)
         starts = match_starts(source)
         opening = compiled_opening(source, flags)
@@ -47,7 +59,9 @@ class PatternType:
             analysis = subject.analysis
             view = analysis.view(accents=accents, case=False)
             text = view.text
-            deadline = time.perf_counter() + TIMEOUT_SECONDS  # for all the work on this text
+            # For all the work on this text; none for a built-in pattern, whose result is then the same on
+            # any machine under any load.
+            deadline = math.inf if time_bound is None else time.perf_counter() + time_bound
             candidates = starts.positions(analysis, view, accents=accents) if starts else None
             try:
                 if opening is not None and _dense(candidates, text):
@@ -75,9 +89,11 @@ def _dense(candidates: Sequence[int] | None, text: str) -> bool:
     return candidates is None or len(candidates) * CANDIDATES_EVERY > len(text)
 
 
-def _left(deadline: float | None) -> float:
+def _left(deadline: float | None) -> float | None:
     if deadline is None:
         return TIMEOUT_SECONDS
+    if deadline == math.inf:
+        return None  # no time bound
     left = deadline - time.perf_counter()
     if left <= 0:
         raise TimeoutError

@@ -1,0 +1,213 @@
+"""Benchmark: generated hostile inputs through check() in-process and a sample through the command line.
+
+Prints tried / tracebacks / wrong exit / over 2 s / hangs, then the worst inputs. The checks run in a
+worker process the bench watches: one that does not answer within the hang bound is counted as a hang,
+killed and replaced. Run: PYTHONPATH=src python bench/bench_fuzz.py [--count 100000] [--cli 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+import traceback
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+
+SLOW_SECONDS = 2.0  # CPU time of one input past which it is counted "over 2 s"
+HANG_SECONDS = 60.0  # wall time without an answer after which the worker is killed
+FLOOD_UNITS = [
+    "l'", "(", "a.", "@", "#", "\U0001f600", "\U0001f469\u200d\U0001f4bb", "\u0301", "https://x.fr/",
+    "\u200b", "\ufeff", "\r", "\x00", "Ⅻ", "ß", "İ", "\u202e", "#tag ", "@a ", "$AAPL ", "ﷺ", "e\u0301",
+    "\u00a0", "’",
+]  # fmt: skip
+WORDS = [
+    "Bonjour", "mdr", "les prix vont exploser", "Marie Dupont", "licencié", "😂", "\n", " ", "!!!",
+    "https://a.fr/x", "jean.dupont@gmail.com", "06 12 34 56 78", "FR76 3000 6000 0112 3456 7890 189", "lol",
+]  # fmt: skip
+
+
+def any_character(rng: random.Random) -> str:
+    """A code point from any plane, surrogates excepted (no text can hold one)."""
+    plane = rng.choice((0, 0, 0, 1, 2, 3, 14, 15, 16))
+    while True:
+        code = plane * 0x10000 + rng.randrange(0x10000)
+        if not 0xD800 <= code <= 0xDFFF:
+            return chr(code)
+
+
+def hostile_text(rng: random.Random) -> str:
+    """One generated input: random Unicode, floods, BOMs, CR-only lines, long lines and real words."""
+    parts = []
+    for _ in range(rng.randrange(1, 7)):
+        kind = rng.randrange(6)
+        if kind == 0:
+            parts.append("".join(any_character(rng) for _ in range(rng.randrange(1, 200))))
+        elif kind == 1:
+            # Mostly short floods; now and then one up to the 1,000,000-byte input limit.
+            count = rng.randrange(1, 3000) if rng.random() < 0.995 else rng.randrange(10_000, 250_000)
+            parts.append(rng.choice(FLOOD_UNITS) * count)
+        elif kind == 2:
+            parts.append(" ".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 30))))
+        elif kind == 3:
+            parts.append("\r".join(rng.choice(WORDS) for _ in range(rng.randrange(1, 20))))
+        elif kind == 4:
+            parts.append("\ufeff")
+        else:
+            parts.append("x" * rng.randrange(1, 5000))
+    return "".join(parts)
+
+
+def hostile_bytes(rng: random.Random) -> bytes:
+    """Input for the command line: UTF-8 of a generated text, or raw bytes (invalid UTF-8, NUL)."""
+    if rng.random() < 0.5:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(0, 400)))
+    data = hostile_text(rng).encode("utf-8")
+    return data[:1_000_000]
+
+
+@dataclass
+class Outcome:
+    kind: str  # "ok", "traceback" or "wrong exit"
+    cpu: float
+    detail: str = ""
+
+
+def _cli(data: bytes) -> tuple[int, str]:
+    from septfois.cli.main import main
+
+    saved = sys.stdin, sys.stdout, sys.stderr
+    sys.stdin = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8")
+    sys.stdout, sys.stderr = io.StringIO(), io.StringIO()
+    try:
+        code = main(["check", "-"])
+        return code, sys.stderr.getvalue()
+    finally:
+        sys.stdin, sys.stdout, sys.stderr = saved
+
+
+def worker(connection: Connection) -> None:
+    """Check what the parent sends, answer with an Outcome, until it sends None."""
+    os.environ["SEPTFOIS_NO_DAEMON"] = "1"
+    from septfois.engine import Checker
+    from septfois.findings.platforms import PLATFORMS
+    from septfois.model import Post
+
+    checker = Checker()
+    checker.load_models()
+    connection.send("ready")
+    while (item := connection.recv()) is not None:
+        mode, payload = item
+        started = time.process_time()
+        try:
+            if mode == "check":
+                checker.check(Post(text=payload, platforms=tuple(PLATFORMS)))
+                outcome = Outcome("ok", 0.0)
+            else:
+                code, err = _cli(payload)
+                bad = code not in (0, 1, 2)
+                outcome = Outcome(
+                    "traceback" if "Traceback" in err else "wrong exit" if bad else "ok", 0.0, err
+                )
+        except BaseException:  # any escape is what this bench counts
+            outcome = Outcome("traceback", 0.0, traceback.format_exc(limit=3))
+        outcome.cpu = time.process_time() - started
+        connection.send(outcome)
+
+
+class Watched:
+    """A worker process and the pipe to it, replaced when it hangs or dies."""
+
+    def __init__(self) -> None:
+        self.start()
+
+    def start(self) -> None:
+        self.connection, child = multiprocessing.Pipe()
+        self.process = multiprocessing.Process(target=worker, args=(child,), daemon=True)
+        self.process.start()
+        if not self.connection.poll(300) or self.connection.recv() != "ready":
+            raise SystemExit("the worker did not start")
+
+    def run(self, item: tuple[str, object]) -> Outcome | None:
+        """The outcome, or None for a hang (the worker is then killed and replaced)."""
+        self.connection.send(item)
+        if self.connection.poll(HANG_SECONDS):
+            try:
+                return self.connection.recv()
+            except EOFError:
+                pass  # the worker died: counted as a traceback below
+            self.start()
+            return Outcome("traceback", 0.0, "the worker died")
+        self.process.kill()
+        self.process.join()
+        self.start()
+        return None
+
+    def stop(self) -> None:
+        self.connection.send(None)
+        self.process.join(10)
+
+
+def show(payload: object) -> str:
+    text = payload if isinstance(payload, str) else repr(payload)
+    summary = repr(text[:60]) + (f"… ({len(text):,} chars)" if len(text) > 60 else "")
+    return summary
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000, help="inputs through check()")
+    parser.add_argument("--cli", type=int, default=2_000, help="inputs through `septfois check -`")
+    parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--save", help="write the worst inputs to this JSONL file, to replay them")
+    options = parser.parse_args()
+    rng = random.Random(options.seed)
+    watched = Watched()
+    tallies = {"tried": 0, "tracebacks": 0, "wrong exit": 0, "over 2 s": 0, "hangs": 0}
+    worst: list[tuple[float, str, str, object]] = []
+    failures: list[str] = []
+    started = time.monotonic()
+    jobs = [("check", options.count), ("cli", options.cli)]
+    for mode, count in jobs:
+        for index in range(count):
+            payload: object = hostile_text(rng) if mode == "check" else hostile_bytes(rng)
+            outcome = watched.run((mode, payload))
+            tallies["tried"] += 1
+            if outcome is None:
+                tallies["hangs"] += 1
+                failures.append(f"hang ({mode}): {show(payload)}")
+                continue
+            if outcome.kind == "traceback":
+                tallies["tracebacks"] += 1
+                failures.append(f"traceback ({mode}): {show(payload)}\n{outcome.detail}")
+            elif outcome.kind == "wrong exit":
+                tallies["wrong exit"] += 1
+                failures.append(f"wrong exit ({mode}): {show(payload)}\n{outcome.detail}")
+            if outcome.cpu > SLOW_SECONDS:
+                tallies["over 2 s"] += 1
+            worst = sorted([*worst, (outcome.cpu, mode, show(payload), payload)], key=lambda w: -w[0])[:5]
+            if (index + 1) % 1000 == 0:
+                print(f"  {mode}: {index + 1:,}/{count:,} in {time.monotonic() - started:,.0f}s", flush=True)
+    watched.stop()
+    print(" / ".join(tallies))
+    print(" / ".join(f"{value:,}" for value in tallies.values()))
+    print("target: 0 tracebacks, 0 wrong exit codes, 0 hangs")
+    print("worst inputs (CPU seconds):")
+    for cpu, mode, summary, _ in worst:
+        print(f"  {cpu:6.2f}s {mode:<5} {summary}")
+    if options.save:
+        with open(options.save, "w", encoding="utf-8") as out:
+            for cpu, mode, _, payload in worst:
+                kept = payload if isinstance(payload, str) else payload.decode("utf-8", "backslashreplace")
+                out.write(json.dumps({"cpu": cpu, "mode": mode, "input": kept}) + "\n")
+    for failure in failures[:20]:
+        print(failure)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""Benchmark: CPU time of one check on each pathological family, doubling its length up to 1,000,000 bytes.
+
+Prints, for each family and length, the CPU time of `Checker.check` (models warm, every platform asked)
+beside the 10 s target, and the ratio to the previous length beside the 2.2× target of a linear cost.
+Run: PYTHONPATH=src python bench/bench_pathological.py [--families NAME,NAME] [--smallest BYTES]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from septfois.engine import Checker
+from septfois.findings.platforms import PLATFORMS
+from septfois.model import Post
+
+LIMIT_BYTES = 1_000_000
+TARGET_SECONDS = 10.0
+TARGET_RATIO = 2.2
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "posts"
+
+
+def ordinary(size: int) -> str:
+    """Ordinary posts (the repository's sample posts) joined until `size` bytes."""
+    posts = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*")) if path.is_file()]
+    block = "\n\n".join(posts) or "Nous ouvrons une boutique à Lyon la semaine prochaine. "
+    return repeat_to(block + "\n\n", size)
+
+
+def repeat_to(unit: str, size: int) -> str:
+    """`unit` repeated to about `size` bytes of UTF-8 (never more)."""
+    count = max(1, size // len(unit.encode("utf-8")))
+    return unit * count
+
+
+FAMILIES: dict[str, Callable[[int], str]] = {
+    "l' run": lambda size: repeat_to("l'", size),
+    "( run": lambda size: repeat_to("(", size),
+    "a. run": lambda size: repeat_to("a.", size),
+    "@ run": lambda size: repeat_to("@", size),
+    "# run": lambda size: repeat_to("#", size),
+    "emoji flood": lambda size: repeat_to("\U0001f600", size),
+    "ZWJ flood": lambda size: repeat_to("\U0001f469\u200d\U0001f4bb", size),
+    "combining marks": lambda size: "e" + repeat_to("\u0301", size - 1),
+    "long URL": lambda size: "https://example.com/" + repeat_to("a/", size - 20),
+    "hashtags": lambda size: repeat_to("#tag ", size),
+    "mentions": lambda size: repeat_to("@alice ", size),
+    "ordinary text": ordinary,
+}
+
+
+def cpu_seconds(checker: Checker, text: str) -> float:
+    post = Post(text=text, platforms=tuple(PLATFORMS))
+    started = time.process_time()
+    checker.check(post)
+    return time.process_time() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--families", default=",".join(FAMILIES), help="comma-separated family names")
+    parser.add_argument("--smallest", type=int, default=125_000, help="first length, in bytes")
+    parser.add_argument("--json", action="store_true", help="also print one JSON line per figure")
+    options = parser.parse_args()
+    checker = Checker()
+    checker.load_models()
+    checker.check(Post(text="Bonjour à tous, une première vérification pour chauffer le modèle."))
+    sizes = []
+    size = options.smallest
+    while size <= LIMIT_BYTES:
+        sizes.append(size)
+        size *= 2
+    print(f"{'family':<18}{'bytes':>10}{'cpu':>9}{'target':>9}{'ratio':>8}{'target':>8}")
+    worst_cpu = worst_ratio = 0.0
+    for name in options.families.split(","):
+        previous = None
+        for size in sizes:
+            figure = cpu_seconds(checker, FAMILIES[name](size))
+            ratio = figure / previous if previous else None
+            shown = f"{ratio:>7.2f}x" if ratio is not None else f"{'':>8}"
+            print(f"{name:<18}{size:>10}{figure:>8.2f}s{TARGET_SECONDS:>8.1f}s{shown}{TARGET_RATIO:>7.1f}x")
+            if options.json:
+                print(json.dumps({"family": name, "bytes": size, "cpu": figure, "ratio": ratio}))
+            worst_cpu = max(worst_cpu, figure)
+            # Below a tenth of a second the clock's grain and the machine's load decide the ratio.
+            if ratio is not None and previous is not None and previous >= 0.1:
+                worst_ratio = max(worst_ratio, ratio)
+            previous = figure
+    print(
+        f"worst cpu {worst_cpu:.2f}s (target {TARGET_SECONDS:.1f}s); "
+        f"worst ratio {worst_ratio:.2f}x (target {TARGET_RATIO:.1f}x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
