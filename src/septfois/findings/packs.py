@@ -145,7 +145,7 @@ def _load_pack(path: Path, name: str) -> Pack:
         line = getattr(error, "lineno", None) or _line_from_message(str(error))
         raise PackError(name, line, None, f"invalid TOML: {error}") from None
     try:
-        pack = _pack(data, name)
+        pack = _pack(data, name, path.parent)
     except schema.Invalid as error:
         raise PackError(
             name, key_line(source, error.path), schema.show_path(error.path), error.problem
@@ -193,7 +193,7 @@ def _line_from_message(message: str) -> int | None:
     return None
 
 
-def _pack(data: Mapping[str, Any], file: str) -> Pack:
+def _pack(data: Mapping[str, Any], file: str, folder: Path) -> Pack:
     schema.only_keys(data, {"pack", "rule"}, ())
     header = schema.table(schema.required(data, "pack", ()), ("pack",))
     schema.only_keys(header, PACK_KEYS, ("pack",))
@@ -209,7 +209,7 @@ def _pack(data: Mapping[str, Any], file: str) -> Pack:
     rules = []
     seen: set[str] = set()
     for index, rule_data in enumerate(rules_data):
-        rule = _rule(rule_data, ("rule", index), pack_id, file)
+        rule = _rule(rule_data, ("rule", index), pack_id, file, folder)
         if rule.id in seen:
             raise schema.Invalid(("rule", index, "id"), f"duplicate rule id {rule.id!r}")
         seen.add(rule.id)
@@ -217,7 +217,7 @@ def _pack(data: Mapping[str, Any], file: str) -> Pack:
     return Pack(pack_id, version, title, languages, tuple(rules), file)
 
 
-def _rule(data: Any, path: schema.Path, pack_id: str, file: str) -> Rule:
+def _rule(data: Any, path: schema.Path, pack_id: str, file: str, folder: Path) -> Rule:
     table = schema.table(data, path)
     type_name = schema.choice(schema.required(table, "type", path), sorted(RULE_TYPES), (*path, "type"))
     rule_type = RULE_TYPES[type_name]
@@ -239,7 +239,10 @@ def _rule(data: Any, path: schema.Path, pack_id: str, file: str) -> Rule:
     unless = None
     if "unless" in table:
         unless = Lexicon(schema.strings(table["unless"], (*path, "unless")))
-    detect = rule_type.compile(table, path)
+    if getattr(rule_type, "reads_files", False):  # a learned rule's model file sits beside its pack
+        detect = rule_type.compile(table, path, folder)  # type: ignore[call-arg]
+    else:
+        detect = rule_type.compile(table, path)
     must_flag = _examples(table, "must_flag", path)
     must_pass = _examples(table, "must_pass", path)
     return Rule(
