@@ -29,7 +29,7 @@ _CATEGORY = re.compile(r'^category\s*=\s*"([^"]+)"')
 def threshold_line(limits: dict[str, float | None]) -> str:
     kept = {lang: limit for lang, limit in sorted(limits.items()) if limit is not None}
     if not kept:
-        return "threshold = { }  # the model adds nothing to the rules here: remove this rule"
+        return "(none: the model adds nothing to the rules here)"
     return "threshold = { " + ", ".join(f"{lang} = {limit:.2f}" for lang, limit in kept.items()) + " }"
 
 
@@ -45,6 +45,9 @@ def write_thresholds(pack: Path, chosen: training.Thresholds) -> list[str]:
         if found:
             category = found.group(1)
         if line.startswith("threshold") and category in chosen.limits:
+            if all(limit is None for limit in chosen.limits[category].values()):
+                print(f"  {category}: the model adds nothing to the rules; consider removing its rule")
+                continue
             lines[number] = threshold_line(chosen.limits[category]) + "\n"
             done.append(category)
     pack.write_text("".join(lines), encoding="utf-8")
