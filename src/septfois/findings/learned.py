@@ -8,6 +8,7 @@ import re
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import sha256
 from pathlib import Path
 
@@ -47,6 +48,18 @@ def _form(text: str) -> str:
     return _DIGITS.sub("0", fold_text(text.replace("\u2019", "'")))
 
 
+@lru_cache(maxsize=1 << 16)
+def _char_grams(surface: str) -> tuple[str, ...]:
+    """Character n-grams of a word inside its boundaries (`<ab`, `bru`, `ti>`); words repeat across
+    posts, so each is cut once."""
+    if surface[0] == "<" or not any(char.isalpha() for char in surface):
+        return ()
+    bounded = f"<{surface}>"
+    return tuple(
+        f"c:{bounded[at : at + size]}" for size in CHAR_NGRAMS for at in range(len(bounded) - size + 1)
+    )
+
+
 def token_features(analysis: Analysis) -> TokenFeatures:
     """Lemma unigrams and bigrams and character 3-5-grams of words, computed once per analysis.
 
@@ -56,10 +69,6 @@ def token_features(analysis: Analysis) -> TokenFeatures:
     if cached is not None:
         return cached  # type: ignore[return-value]
     found: dict[str, list[int]] = {}
-
-    def add(name: str, *positions: int) -> None:
-        found.setdefault(name, []).extend(positions)
-
     previous: int | None = None
     previous_lemma = ""
     for position, token in enumerate(analysis.tokens):
@@ -67,17 +76,16 @@ def token_features(analysis: Analysis) -> TokenFeatures:
         if not text.strip() or all(char in _PLAIN_PUNCTUATION for char in text):
             continue
         lemma = _form(token.lemma or text)
-        add(f"w:{lemma}", position)
+        found.setdefault(f"w:{lemma}", []).append(position)
         if previous is not None:
-            add(f"b:{previous_lemma} {lemma}", previous, position)
+            found.setdefault(f"b:{previous_lemma} {lemma}", []).extend((previous, position))
         previous, previous_lemma = position, lemma
-        surface = _form(text)
-        if surface[0] != "<" and any(char.isalpha() for char in surface):
-            bounded = f"<{surface}>"
-            for size in CHAR_NGRAMS:
-                for at in range(len(bounded) - size + 1):
-                    add(f"c:{bounded[at : at + size]}", position)
-    features = {name: tuple(sorted(set(positions))) for name, positions in found.items()}
+        for gram in _char_grams(_form(text)):
+            found.setdefault(gram, []).append(position)
+    features = {
+        name: (positions[0],) if len(positions) == 1 else tuple(dict.fromkeys(positions))
+        for name, positions in found.items()
+    }
     analysis.extras["learned_features"] = features
     return features
 
@@ -98,12 +106,21 @@ class Vector:
 
 def vectorise(features: TokenFeatures, context: Iterable[str], vocabulary: Mapping[str, int]) -> Vector:
     """Binary features known to the vocabulary, scaled to unit length so long posts weigh as short."""
-    pairs = [(vocabulary[name], owners) for name, owners in features.items() if name in vocabulary]
-    pairs.extend((vocabulary[name], ()) for name in context if name in vocabulary)
-    pairs.sort()
-    columns = np.array([column for column, _ in pairs], dtype=np.int64)
-    values = np.full(len(pairs), 1.0 / np.sqrt(len(pairs)) if pairs else 0.0, dtype=np.float64)
-    return Vector(columns, values, tuple(owners for _, owners in pairs))
+    known: list[int] = []
+    owners: list[tuple[int, ...]] = []
+    find = vocabulary.get
+    for name, positions in features.items():  # in token order: the same post gives the same sums
+        column = find(name)
+        if column is not None:
+            known.append(column)
+            owners.append(positions)
+    for name in context:
+        column = find(name)
+        if column is not None:
+            known.append(column)
+            owners.append(())
+    values = np.full(len(known), 1.0 / np.sqrt(len(known)) if known else 0.0, dtype=np.float64)
+    return Vector(np.array(known, dtype=np.int64), values, tuple(owners))
 
 
 @dataclass(frozen=True)
