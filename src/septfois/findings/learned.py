@@ -90,6 +90,13 @@ def token_features(analysis: Analysis) -> TokenFeatures:
     return features
 
 
+def word_count(features: TokenFeatures) -> int:
+    """How many words (tokens other than punctuation) the features came from."""
+    return len(
+        {position for name, positions in features.items() if name[:2] == "w:" for position in positions}
+    )
+
+
 def context_features(post: Post, lang: str) -> tuple[str, ...]:
     """Who posts, to whom and in which language: the labels depend on it (a brand replying...)."""
     return (f"x:account={post.account}", f"x:kind={post.kind}", f"x:lang={lang}")

@@ -85,6 +85,13 @@ class Dataset:
     def langs(self) -> np.ndarray:
         return np.array([item.lang for item in self.items])
 
+    @property
+    def short(self) -> np.ndarray:
+        """Posts the learned rules leave alone: fewer words than the rule type's minimum."""
+        from septfois.findings.ruletypes.classifier import MIN_WORDS
+
+        return np.array([learned.word_count(features) < MIN_WORDS for features in self.features])
+
     def truth(self, categories: Sequence[str]) -> np.ndarray:
         return np.array([[name in item.labels for name in categories] for item in self.items], dtype=bool)
 
@@ -197,22 +204,28 @@ def precision_recall(predicted: np.ndarray, truth: np.ndarray) -> tuple[float | 
     return (tp / flagged if flagged else None), (tp / positives if positives else None)
 
 
+def combine(rules: np.ndarray, model: np.ndarray) -> np.ndarray:
+    """What the checker reports: the rules' warnings, and the model's where no rule spoke (rules holds
+    levels: 0 no finding in the category, 1 notes only, 2 a warning or an error; see run_rules)."""
+    return (rules == 2) | ((rules == 0) & model)
+
+
 def choose_threshold(
     probability: np.ndarray, truth: np.ndarray, rules: np.ndarray | None, target: float = TARGET_PRECISION
 ) -> float | None:
-    """The threshold giving (rules OR model) the best recall at precision >= target, the highest such
+    """The threshold giving rules plus model the best recall at precision >= target, the highest such
     threshold on ties; None when the model adds nothing the rules do not already give."""
-    base = rules if rules is not None else np.zeros_like(truth)
+    base = rules if rules is not None else np.zeros(truth.shape, dtype=np.int8)
     candidates = []
     for limit in GRID:
-        precision, recall = precision_recall(base | (probability >= limit), truth)
+        precision, recall = precision_recall(combine(base, probability >= limit), truth)
         candidates.append((limit, precision or 0.0, recall or 0.0))
     reaching = [item for item in candidates if item[1] >= target]
     if reaching:
         limit, precision, recall = max(reaching, key=lambda item: (item[2], item[0]))
     else:  # the target is out of reach: the most precise threshold, then the best recall
         limit, precision, recall = max(candidates, key=lambda item: (item[1], item[2], item[0]))
-    base_precision, base_recall = precision_recall(base, truth)
+    base_precision, base_recall = precision_recall(base == 2, truth)
     if rules is not None and (base_recall or 0.0) >= recall and (base_precision or 0.0) >= precision:
         return None
     return limit
@@ -240,6 +253,7 @@ def select(
     truth = data.truth(categories)[rows]
     scale, shift = calibrate(raw, truth)
     probability = probabilities(raw, scale, shift)
+    probability[data.short[rows]] = 0.0  # the rules see these posts alone
     langs = data.langs[rows]
     limits: dict[str, dict[str, float | None]] = {}
     for column, category in enumerate(categories):
@@ -255,15 +269,22 @@ def select(
 
 
 def predict(
-    probability: np.ndarray, langs: np.ndarray, categories: Sequence[str], chosen: Thresholds
+    probability: np.ndarray,
+    langs: np.ndarray,
+    categories: Sequence[str],
+    chosen: Thresholds,
+    short: np.ndarray | None = None,
 ) -> np.ndarray:
-    """What the learned rules flag: probability at or over the threshold of the post's language."""
+    """What the learned rules flag: probability at or over the threshold of the post's language
+    (never on `short` posts)."""
     flagged = np.zeros(probability.shape, dtype=bool)
     for column, category in enumerate(categories):
         for lang, limit in chosen.limits[category].items():
             if limit is not None:
                 mask = langs == lang
                 flagged[mask, column] = probability[mask, column] >= limit
+    if short is not None:
+        flagged[short] = False
     return flagged
 
 
@@ -297,15 +318,19 @@ def save(
 def flagged_by_rules(
     results: Iterable[Mapping[str, object]], ids: Sequence[str], categories: Sequence[str]
 ) -> np.ndarray:
-    """Categories with a finding at warning or above, from `septfois check --jsonl` result lines."""
-    found: dict[str, set[str]] = {}
+    """Per post and category, from `septfois check --jsonl` result lines: 2 when a finding is at
+    warning or above, 1 when there are only notes (info), 0 when nothing was found."""
+    found: dict[str, dict[str, int]] = {}
     for result in results:
         findings = result.get("findings", [])
         assert isinstance(findings, list)
-        found[str(result["id"])] = {
-            str(finding["category"]) for finding in findings if finding["level"] in ("warning", "error")
-        }
-    return np.array([[name in found.get(ident, set()) for name in categories] for ident in ids], dtype=bool)
+        levels = found.setdefault(str(result["id"]), {})
+        for finding in findings:
+            level = 2 if finding["level"] in ("warning", "error") else 1
+            levels[finding["category"]] = max(level, levels.get(finding["category"], 0))
+    return np.array(
+        [[found.get(ident, {}).get(name, 0) for name in categories] for ident in ids], dtype=np.int8
+    )
 
 
 def classifier_rule_ids() -> list[str]:

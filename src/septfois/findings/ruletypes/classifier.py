@@ -14,6 +14,9 @@ from septfois.model import LANGUAGES
 
 # How many of the words that weighed most a message quotes.
 TOP_WORDS = 3
+# Below this many words a post gives the model little but its prior ("Pas fini" is not a remark on
+# identity): the learned rules leave such posts to the other rules unless the rule says otherwise.
+MIN_WORDS = 3
 
 # Loaded models by file (and its modification time and size): the rules of a pack share one model,
 # so a post's features are scored for all of them in one pass.
@@ -80,7 +83,7 @@ def strongest_words(scores: learned.Scores, label: str, subject: Subject) -> tup
 
 class ClassifierType:
     name = "classifier"
-    keys = frozenset({"model", "label", "threshold"})
+    keys = frozenset({"model", "label", "threshold", "min_words"})
     placeholders = frozenset({"match", "words", "probability"})
     reads_files = True  # the model file is named relative to the pack's folder
 
@@ -99,10 +102,13 @@ class ClassifierType:
             )
         limits = thresholds(schema.required(options, "threshold", path), (*path, "threshold"))
         column = model.column(label)
+        min_words = schema.integer(options.get("min_words", MIN_WORDS), (*path, "min_words"))
 
         def detect(subject: Subject) -> Iterable[Hit]:
             limit = limits.get(subject.analysis.lang)
             if limit is None:
+                return []
+            if learned.word_count(learned.token_features(subject.analysis)) < min_words:
                 return []
             scores = learned.score(model, subject.analysis, subject.post)
             probability = float(scores.probabilities[column])
