@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         if f1(combined_cv[held][:, column], expected) > f1(rules[dev2][held][:, column] == 2, expected):
             helped.append(category)
     out += [
-        "Categories where rules OR model beats the rules alone (higher F1, both languages together) on "
+        "Categories where rules plus model beat the rules alone (higher F1, both languages together) on "
         "writers c and d: " + (", ".join(helped) or "none") + ".",
     ]
     print("\n".join(out))
