@@ -248,6 +248,7 @@ def test_a_jsonl_line_takes_what_it_leaves_out_from_the_configuration(run_cli, t
         json.loads(line)
         for line in run_cli(["check", "--jsonl", "-", "--lang", "fr"], batch + "\n").out.splitlines()
     ]
-    brand, personal = ({f["category"] for f in line["findings"]} for line in lines)
-    assert "pseudonym" in brand  # a brand account giving its own opinion
-    assert "pseudonym" not in personal
+    # The rule for a brand voicing an opinion (the learned pseudonym rule reads the text, not the account)
+    brand, personal = ({f["rule"] for f in line["findings"]} for line in lines)
+    assert "anonymity.brand-voices-opinion" in brand  # a brand account giving its own opinion
+    assert "anonymity.brand-voices-opinion" not in personal

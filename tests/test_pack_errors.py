@@ -22,7 +22,7 @@ PACKS = DATA / "packs"
         ("duplicate_rule_id.toml", 23, "rule[2].id", "duplicate rule id"),
         ("rule_id_outside_pack.toml", 8, "rule[1].id", "demo.kebab-case-name"),
         ("unknown_level.toml", 12, "rule[1].level", "expected one of: info, warning, error"),
-        ("unknown_type.toml", 9, "rule[1].type", "expected one of: context"),
+        ("unknown_type.toml", 9, "rule[1].type", "expected one of: classifier, context"),
     ],
 )
 def test_a_broken_pack_is_refused_naming_file_line_and_key(

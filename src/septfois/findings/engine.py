@@ -179,7 +179,12 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
     notes: list[str] = []
     if not analysis.text.strip():
         return [], notes  # nothing written yet: nothing to warn about (an editor starts empty)
-    for rule in rules:
+    # A learned rule is a second opinion: it runs after the others and speaks only about a category
+    # that no other rule has said anything about (at any level: a note is the rules' considered view).
+    ordered_rules = sorted(rules, key=lambda rule: rule.type == "classifier")
+    for rule in ordered_rules:
+        if rule.type == "classifier" and any(found.category == rule.category for found in findings.values()):
+            continue
         if isinstance(rule.detect, TimingCheck) or not rule.applies_to(post, analysis.langs):
             continue
         if rule.unless is not None and rule.unless.contains(analysis):

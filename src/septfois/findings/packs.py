@@ -151,7 +151,7 @@ def _load_pack(path: Path, name: str) -> Pack:
         line = getattr(error, "lineno", None) or _line_from_message(str(error))
         raise PackError(name, line, None, f"invalid TOML: {error}") from None
     try:
-        pack = _pack(data, name, trusted=_is_builtin(path))
+        pack = _pack(data, name, path.parent, trusted=_is_builtin(path))
     except schema.Invalid as error:
         raise PackError(
             name, key_line(source, error.path), schema.show_path(error.path), error.problem
@@ -207,7 +207,7 @@ def _is_builtin(path: Path) -> bool:
         return False
 
 
-def _pack(data: Mapping[str, Any], file: str, *, trusted: bool = False) -> Pack:
+def _pack(data: Mapping[str, Any], file: str, folder: Path, *, trusted: bool = False) -> Pack:
     schema.only_keys(data, {"pack", "rule"}, ())
     header = schema.table(schema.required(data, "pack", ()), ("pack",))
     schema.only_keys(header, PACK_KEYS, ("pack",))
@@ -223,7 +223,7 @@ def _pack(data: Mapping[str, Any], file: str, *, trusted: bool = False) -> Pack:
     rules = []
     seen: set[str] = set()
     for index, rule_data in enumerate(rules_data):
-        rule = _rule(rule_data, ("rule", index), pack_id, file, trusted=trusted)
+        rule = _rule(rule_data, ("rule", index), pack_id, file, folder, trusted=trusted)
         if rule.id in seen:
             raise schema.Invalid(("rule", index, "id"), f"duplicate rule id {rule.id!r}")
         seen.add(rule.id)
@@ -231,7 +231,9 @@ def _pack(data: Mapping[str, Any], file: str, *, trusted: bool = False) -> Pack:
     return Pack(pack_id, version, title, languages, tuple(rules), file)
 
 
-def _rule(data: Any, path: schema.Path, pack_id: str, file: str, *, trusted: bool = False) -> Rule:
+def _rule(
+    data: Any, path: schema.Path, pack_id: str, file: str, folder: Path, *, trusted: bool = False
+) -> Rule:
     table = schema.table(data, path)
     type_name = schema.choice(schema.required(table, "type", path), sorted(RULE_TYPES), (*path, "type"))
     rule_type = RULE_TYPES[type_name]
@@ -255,6 +257,8 @@ def _rule(data: Any, path: schema.Path, pack_id: str, file: str, *, trusted: boo
         unless = Lexicon(schema.strings(table["unless"], (*path, "unless")))
     if trusted and isinstance(rule_type, PatternType):
         detect = rule_type.compile(table, path, time_bound=None)  # built-in: measured, never timed
+    elif getattr(rule_type, "reads_files", False):  # a learned rule's model file sits beside its pack
+        detect = rule_type.compile(table, path, folder)  # type: ignore[call-arg]
     else:
         detect = rule_type.compile(table, path)
     must_flag = _examples(table, "must_flag", path)

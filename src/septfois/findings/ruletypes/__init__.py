@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from septfois.findings.ruletypes.base import Detect, Hit, RuleType, Subject
+from septfois.findings.ruletypes.classifier import ClassifierType
 from septfois.findings.ruletypes.context import ContextType
 from septfois.findings.ruletypes.cooccurrence import CooccurrenceType
 from septfois.findings.ruletypes.detector import DetectorType
@@ -25,6 +26,7 @@ RULE_TYPES: dict[str, RuleType] = {
         ContextType(),
         TimingType(),
         TokensType(),
+        ClassifierType(),
     )
 }
 

@@ -1,0 +1,374 @@
+"""Training learned rules: labelled posts, writer-grouped cross-validation, calibration and thresholds.
+
+Needs the optional `train` extra (scikit-learn); the checker itself reads models with numpy alone."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
+
+from septfois.analysis import nlp
+from septfois.config import Config
+from septfois.findings import learned
+from septfois.model import CATEGORIES, Post
+
+# Length is counted exactly by the length rules and schedule is the engine's: no model for them.
+LEARNED_CATEGORIES = tuple(name for name in CATEGORIES if name not in ("length", "schedule"))
+C = 10.0  # inverse regularisation: a usual value for unit-length text features, fixed before measuring
+MIN_POSTS = 2  # a feature seen in fewer training posts says nothing beyond that post
+TARGET_PRECISION = 0.85
+GRID = tuple(round(0.05 + step * 0.01, 2) for step in range(91))  # candidate thresholds 0.05 to 0.95
+_WRITER = re.compile(r"^[a-z0-9]+-(fr|en)-([a-z])-\d+$")
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A labelled post, its writer group (cross-validation never splits a writer) and its labels."""
+
+    id: str
+    group: str
+    lang: str
+    labels: frozenset[str]
+    post: Post
+
+
+def writer_of(ident: str, fallback: str) -> str:
+    """`d2-fr-a-001` -> `fr-a`: such ids (posts_dev2) name their writer; other files are one writer each."""
+    found = _WRITER.match(ident)
+    return f"{found.group(1)}-{found.group(2)}" if found else fallback
+
+
+def read_corpus(path: Path, group: str | None = None) -> list[Labelled]:
+    """Labelled posts of a JSON Lines file (id, text, lang, labels, optional platform, kind, account)."""
+    items = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            ident, text, lang, labels = str(data["id"]), data["text"], data["lang"], data["labels"]
+        except (json.JSONDecodeError, KeyError, TypeError) as error:
+            raise ValueError(f"{path}:{number}: not a labelled post ({error})") from None
+        platforms = (data["platform"],) if "platform" in data else ()
+        post = Post(
+            text=text,
+            lang=lang,
+            platforms=platforms,
+            account=data.get("account", "personal"),
+            kind=data.get("kind", "post"),
+        )
+        items.append(Labelled(ident, group or writer_of(ident, path.stem), lang, frozenset(labels), post))
+    return items
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Labelled posts with their features, computed by the same code the checker runs."""
+
+    items: tuple[Labelled, ...]
+    features: tuple[learned.TokenFeatures, ...]
+    contexts: tuple[tuple[str, ...], ...]
+
+    @property
+    def groups(self) -> np.ndarray:
+        return np.array([item.group for item in self.items])
+
+    @property
+    def langs(self) -> np.ndarray:
+        return np.array([item.lang for item in self.items])
+
+    @property
+    def short(self) -> np.ndarray:
+        """Posts the learned rules leave alone: fewer words than the rule type's minimum."""
+        from septfois.findings.ruletypes.classifier import MIN_WORDS
+
+        return np.array([learned.word_count(features) < MIN_WORDS for features in self.features])
+
+    def truth(self, categories: Sequence[str]) -> np.ndarray:
+        return np.array([[name in item.labels for name in categories] for item in self.items], dtype=bool)
+
+
+def featurise(items: Sequence[Labelled]) -> Dataset:
+    config = Config()
+    analyses = nlp.analyse_many(
+        [(item.post.text, item.lang) for item in items],
+        languages=config.languages,
+        default=config.default_language,
+    )
+    return Dataset(
+        tuple(items),
+        tuple(learned.token_features(analysis) for analysis in analyses),
+        tuple(
+            learned.context_features(item.post, analysis.lang)
+            for item, analysis in zip(items, analyses, strict=True)
+        ),
+    )
+
+
+def vocabulary(data: Dataset, rows: Sequence[int]) -> list[str]:
+    """Features present in at least MIN_POSTS of these posts, sorted (a column is its rank)."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        for name in (*data.features[row], *data.contexts[row]):
+            counts[name] = counts.get(name, 0) + 1
+    return sorted(name for name, count in counts.items() if count >= MIN_POSTS)
+
+
+def design(data: Dataset, rows: Sequence[int], names: Sequence[str]) -> sparse.csr_matrix:
+    """The rows as the checker will see them (learned.vectorise), one post a row."""
+    columns = {name: column for column, name in enumerate(names)}
+    indptr, indices, values = [0], [], []
+    for row in rows:
+        vector = learned.vectorise(data.features[row], data.contexts[row], columns)
+        indices.extend(vector.columns.tolist())
+        values.extend(vector.values.tolist())
+        indptr.append(len(indices))
+    return sparse.csr_matrix((values, indices, indptr), shape=(len(rows), len(names)), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Linear:
+    names: list[str]
+    weights: np.ndarray  # (features, categories)
+    intercepts: np.ndarray
+
+    def raw(self, data: Dataset, rows: Sequence[int]) -> np.ndarray:
+        return design(data, rows, self.names) @ self.weights + self.intercepts
+
+
+def fit(data: Dataset, rows: Sequence[int], categories: Sequence[str]) -> Linear:
+    """One L2 logistic regression per category (classes balanced: positives are few), fixed seed."""
+    names = vocabulary(data, rows)
+    matrix = design(data, rows, names)
+    with threadpool_limits(1):  # threads only spin on problems this small (ten times slower)
+        return _fit(matrix, names, data.truth(categories)[list(rows)], categories)
+
+
+def _fit(matrix: sparse.csr_matrix, names: list[str], truth: np.ndarray, categories: Sequence[str]) -> Linear:
+    weights = np.zeros((len(names), len(categories)))
+    intercepts = np.zeros(len(categories))
+    for column in range(len(categories)):
+        target = truth[:, column]
+        if target.all() or not target.any():
+            intercepts[column] = 20.0 if target.all() else -20.0  # nothing to learn from one class
+            continue
+        model = LogisticRegression(
+            C=C, class_weight="balanced", solver="lbfgs", max_iter=5000, tol=1e-6, random_state=0
+        )
+        model.fit(matrix, target)
+        weights[:, column] = model.coef_[0]
+        intercepts[column] = model.intercept_[0]
+    return Linear(names, weights, intercepts)
+
+
+def out_of_fold(data: Dataset, rows: Sequence[int], categories: Sequence[str]) -> np.ndarray:
+    """Raw scores of each post from a model trained without its writer (rows in the given order)."""
+    rows = list(rows)
+    groups = data.groups[rows]
+    raw = np.zeros((len(rows), len(categories)))
+    for group in sorted(set(groups.tolist())):
+        held = [at for at, name in enumerate(groups) if name == group]
+        train = [row for row, name in zip(rows, groups, strict=True) if name != group]
+        raw[held] = fit(data, train, categories).raw(data, [rows[at] for at in held])
+    return raw
+
+
+def calibrate(raw: np.ndarray, truth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Platt scaling per category on out-of-fold scores: probability = sigmoid(scale * raw + shift)."""
+    scale, shift = np.ones(raw.shape[1]), np.zeros(raw.shape[1])
+    for column in range(raw.shape[1]):
+        target = truth[:, column]
+        if target.all() or not target.any():
+            continue
+        platt = LogisticRegression(C=1e4, solver="lbfgs", max_iter=1000, random_state=0)
+        platt.fit(raw[:, [column]], target)
+        scale[column], shift[column] = platt.coef_[0][0], platt.intercept_[0]
+    return scale, shift
+
+
+def probabilities(raw: np.ndarray, scale: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-(scale * raw + shift)))
+
+
+def precision_recall(predicted: np.ndarray, truth: np.ndarray) -> tuple[float | None, float | None]:
+    tp = int((predicted & truth).sum())
+    flagged, positives = int(predicted.sum()), int(truth.sum())
+    return (tp / flagged if flagged else None), (tp / positives if positives else None)
+
+
+def combine(rules: np.ndarray, model: np.ndarray) -> np.ndarray:
+    """What the checker reports: the rules' warnings, and the model's where no rule spoke (rules holds
+    levels: 0 no finding in the category, 1 notes only, 2 a warning or an error; see run_rules)."""
+    return (rules == 2) | ((rules == 0) & model)
+
+
+def choose_threshold(
+    probability: np.ndarray, truth: np.ndarray, rules: np.ndarray | None, target: float = TARGET_PRECISION
+) -> float | None:
+    """The threshold giving rules plus model the best recall at precision >= target, the highest such
+    threshold on ties; None when the model adds nothing the rules do not already give."""
+    base = rules if rules is not None else np.zeros(truth.shape, dtype=np.int8)
+    candidates = []
+    for limit in GRID:
+        precision, recall = precision_recall(combine(base, probability >= limit), truth)
+        candidates.append((limit, precision or 0.0, recall or 0.0))
+    reaching = [item for item in candidates if item[1] >= target]
+    if reaching:
+        limit, precision, recall = max(reaching, key=lambda item: (item[2], item[0]))
+    else:  # the target is out of reach: the most precise threshold, then the best recall
+        limit, precision, recall = max(candidates, key=lambda item: (item[1], item[2], item[0]))
+    base_precision, base_recall = precision_recall(base == 2, truth)
+    if rules is not None and (base_recall or 0.0) >= recall and (base_precision or 0.0) >= precision:
+        return None
+    return limit
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Calibration and per-language thresholds for each category, chosen on out-of-fold scores."""
+
+    scale: np.ndarray
+    shift: np.ndarray
+    limits: dict[str, dict[str, float | None]]
+
+
+def select(
+    data: Dataset,
+    rows: Sequence[int],
+    raw: np.ndarray,
+    categories: Sequence[str],
+    rules: np.ndarray | None,
+) -> Thresholds:
+    """Calibrate on out-of-fold scores `raw` of `rows`, then choose a threshold per category and
+    language (`rules`: what the rules flag on those rows, or None to judge the model alone)."""
+    rows = list(rows)
+    truth = data.truth(categories)[rows]
+    scale, shift = calibrate(raw, truth)
+    probability = probabilities(raw, scale, shift)
+    probability[data.short[rows]] = 0.0  # the rules see these posts alone
+    langs = data.langs[rows]
+    limits: dict[str, dict[str, float | None]] = {}
+    for column, category in enumerate(categories):
+        limits[category] = {}
+        for lang in sorted(set(langs.tolist())):
+            mask = langs == lang
+            limits[category][lang] = choose_threshold(
+                probability[mask, column],
+                truth[mask, column],
+                None if rules is None else rules[mask, column],
+            )
+    return Thresholds(scale, shift, limits)
+
+
+def predict(
+    probability: np.ndarray,
+    langs: np.ndarray,
+    categories: Sequence[str],
+    chosen: Thresholds,
+    short: np.ndarray | None = None,
+) -> np.ndarray:
+    """What the learned rules flag: probability at or over the threshold of the post's language
+    (never on `short` posts)."""
+    flagged = np.zeros(probability.shape, dtype=bool)
+    for column, category in enumerate(categories):
+        for lang, limit in chosen.limits[category].items():
+            if limit is not None:
+                mask = langs == lang
+                flagged[mask, column] = probability[mask, column] >= limit
+    if short is not None:
+        flagged[short] = False
+    return flagged
+
+
+def train(
+    data: Dataset,
+    categories: Sequence[str] = LEARNED_CATEGORIES,
+    rules: np.ndarray | None = None,
+) -> tuple[Linear, Thresholds]:
+    """The model to ship: fitted on every post; calibrated and thresholded on writer-grouped
+    out-of-fold scores of the same posts."""
+    rows = list(range(len(data.items)))
+    chosen = select(data, rows, out_of_fold(data, rows, categories), categories, rules)
+    return fit(data, rows, categories), chosen
+
+
+def save(
+    path: Path, linear: Linear, chosen: Thresholds, categories: Sequence[str], about: Mapping[str, object]
+) -> None:
+    learned.save_model(
+        path,
+        categories=categories,
+        features=linear.names,
+        weights=linear.weights,
+        intercepts=linear.intercepts,
+        scale=chosen.scale,
+        shift=chosen.shift,
+        about=about,
+    )
+
+
+def flagged_by_rules(
+    results: Iterable[Mapping[str, object]], ids: Sequence[str], categories: Sequence[str]
+) -> np.ndarray:
+    """Per post and category, from `septfois check --jsonl` result lines: 2 when a finding is at
+    warning or above, 1 when there are only notes (info), 0 when nothing was found."""
+    found: dict[str, dict[str, int]] = {}
+    for result in results:
+        findings = result.get("findings", [])
+        assert isinstance(findings, list)
+        levels = found.setdefault(str(result["id"]), {})
+        for finding in findings:
+            level = 2 if finding["level"] in ("warning", "error") else 1
+            levels[finding["category"]] = max(level, levels.get(finding["category"], 0))
+    return np.array(
+        [[found.get(ident, {}).get(name, 0) for name in categories] for ident in ids], dtype=np.int8
+    )
+
+
+def classifier_rule_ids() -> list[str]:
+    """The learned rules of the built-in packs, to switch off when measuring the rules alone (read
+    from the TOML, so that a model file being retrained need not load)."""
+    from septfois.findings.packs import builtin_pack_paths, tomllib
+
+    found = []
+    for path in builtin_pack_paths():
+        rules = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
+        found.extend(str(rule["id"]) for rule in rules if rule.get("type") == "classifier")
+    return found
+
+
+def rules_results(corpus: Path, source: Path, disabled: Sequence[str]) -> list[dict[str, object]]:
+    """`septfois check --jsonl corpus` with the rules in `disabled` off, run from the checkout `source`
+    (its src/ first on the path), as result objects."""
+    import os
+    import subprocess
+    import sys
+
+    command = [
+        sys.executable,
+        "-m",
+        "septfois",
+        "check",
+        "--jsonl",
+        str(corpus),
+        "--no-daemon",
+        "--fail-on",
+        "never",
+    ]
+    for rule_id in disabled:
+        command += ["--disable", rule_id]
+    env = {**os.environ, "PYTHONPATH": str(source / "src"), "SEPTFOIS_NO_DAEMON": "1"}
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=source)
+    if done.returncode not in (0, 1):
+        raise RuntimeError(
+            f"septfois check --jsonl {corpus} failed ({done.returncode}): {done.stderr.strip()}"
+        )
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]

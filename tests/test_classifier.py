@@ -1,0 +1,143 @@
+"""The learned rule type: reproducible training, exact explanations, and model files refused clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import DATA
+from septfois.config import Config
+from septfois.errors import PackError
+from septfois.findings import learned, training
+from septfois.findings.engine import Checker
+from septfois.findings.packs import load_pack
+from septfois.model import Post
+
+FIXTURE = DATA / "learned" / "posts_two_writers_per_language.jsonl"
+CATEGORIES = ("sensitive:market", "offence")
+
+
+@pytest.fixture(scope="module")
+def fixture_data() -> training.Dataset:
+    return training.featurise(training.read_corpus(FIXTURE))
+
+
+def train_to(path: Path, data: training.Dataset) -> None:
+    linear, chosen = training.train(data, CATEGORIES)
+    training.save(path, linear, chosen, CATEGORIES, {"trained_on": [FIXTURE.name]})
+
+
+@pytest.fixture(scope="module")
+def fixture_model(tmp_path_factory: pytest.TempPathFactory, fixture_data: training.Dataset) -> Path:
+    path = tmp_path_factory.mktemp("model") / "models" / "fixture.zip"
+    train_to(path, fixture_data)
+    return path
+
+
+def pack_with(model: Path, folder: Path, threshold: str = "0.5") -> Path:
+    """A pack beside `model` with one learned offence rule."""
+    text = (DATA / "packs" / "classifier_model_missing.toml").read_text(encoding="utf-8")
+    text = text.replace("models/no_such_model.zip", f"models/{model.name}")
+    text = text.replace("threshold = 0.5", f"threshold = {threshold}")
+    path = folder / "demo.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_fixture_posts_come_from_four_writers(fixture_data: training.Dataset) -> None:
+    assert sorted(set(fixture_data.groups.tolist())) == ["en-a", "en-b", "fr-a", "fr-b"]
+
+
+def test_training_twice_on_the_same_posts_writes_the_same_bytes(
+    tmp_path: Path, fixture_data: training.Dataset, fixture_model: Path
+) -> None:
+    again = tmp_path / "again.zip"
+    train_to(again, training.featurise(training.read_corpus(FIXTURE)))
+    assert again.read_bytes() == fixture_model.read_bytes()
+    model = learned.load_model(again)
+    assert model.categories == CATEGORIES
+    assert len(model.vocabulary) == model.weights.shape[0] > 0
+
+
+def test_the_contributions_add_up_to_the_score(fixture_model: Path, checker: Checker) -> None:
+    model = learned.load_model(fixture_model)
+    post = Post(text="Le directeur de Rivalco est un abruti et un crétin.", lang="fr")
+    scores = learned.score(model, checker.analyse(post), post)
+    for category in CATEGORIES:
+        column = model.column(category)
+        total = scores.contributions(category).sum() + model.intercepts[column]
+        assert total == pytest.approx(scores.raw[column], abs=1e-9)
+        shares = scores.word_weights(category)
+        context = scores.contributions(category)[[not owners for owners in scores.vector.owners]].sum()
+        assert sum(shares.values()) + context == pytest.approx(total - model.intercepts[column], abs=1e-9)
+    assert (
+        scores.probabilities[model.column("offence")] > scores.probabilities[model.column("sensitive:market")]
+    )
+
+
+def test_a_learned_finding_points_at_the_word_that_weighed_most(fixture_model: Path, tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / fixture_model.name).write_bytes(fixture_model.read_bytes())
+    pack = load_pack(pack_with(fixture_model, tmp_path, threshold="{ fr = 0.5 }"))
+    checker = Checker(Config(), packs=[pack])
+    report = checker.check(Post(text="Franchement, ce consultant est un abruti.", lang="fr"))
+    (finding,) = report.findings
+    model = learned.load_model(fixture_model)
+    analysis = checker.analyse(Post(text="Franchement, ce consultant est un abruti.", lang="fr"))
+    weights = learned.score(model, analysis, Post(text=analysis.text, lang="fr")).word_weights("offence")
+    strongest = analysis.tokens[max(weights, key=lambda position: weights[position])]
+    assert (finding.start, finding.end) == (strongest.start, strongest.end)
+    assert finding.message.startswith("Words: ") and finding.match in finding.message
+    english = checker.check(Post(text="Honestly that consultant is a moron.", lang="en"))
+    assert english.findings == ()  # the rule's table names no English threshold
+
+
+def test_a_missing_model_file_is_a_pack_error_naming_it() -> None:
+    with pytest.raises(PackError) as caught:
+        load_pack(DATA / "packs" / "classifier_model_missing.toml")
+    assert (caught.value.line, caught.value.key) == (12, "rule[1].model")
+    assert "no_such_model.zip" in caught.value.problem and "cannot read" in caught.value.problem
+
+
+def test_a_corrupt_model_file_is_a_pack_error_naming_it() -> None:
+    with pytest.raises(PackError) as caught:
+        load_pack(DATA / "packs" / "classifier_model_corrupt.toml")
+    assert caught.value.key == "rule[1].model"
+    assert "corrupt_not_a_zip.zip" in caught.value.problem and "not a septfois model" in caught.value.problem
+
+
+def test_a_broken_model_file_stops_the_check_with_exit_code_2(run_cli) -> None:
+    result = run_cli(
+        ["check", "-", "--pack", str(DATA / "packs" / "classifier_model_corrupt.toml")], "bonjour"
+    )
+    assert result.code == 2
+    assert "corrupt_not_a_zip.zip" in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.parametrize(
+    ("threshold", "problem"),
+    [("1.5", "between 0 and 1"), ("{ de = 0.5 }", "unknown key"), ('"high"', "expected a number")],
+)
+def test_a_threshold_must_be_a_probability_per_known_language(
+    fixture_model: Path, threshold: str, problem: str
+) -> None:
+    with pytest.raises(PackError) as caught:
+        load_pack(pack_with(fixture_model, fixture_model.parent.parent, threshold))
+    assert caught.value.key is not None and caught.value.key.startswith("rule[1].threshold")
+    assert problem in caught.value.problem
+
+
+def test_a_model_without_the_rules_category_is_refused(fixture_model: Path) -> None:
+    path = pack_with(fixture_model, fixture_model.parent.parent)
+    path.write_text(path.read_text(encoding="utf-8").replace('"offence"', '"humour"'), encoding="utf-8")
+    with pytest.raises(PackError) as caught:
+        load_pack(path)
+    assert "has no category 'humour'" in caught.value.problem
+
+
+def test_the_shipped_model_is_small() -> None:
+    models = list((Path(__file__).resolve().parents[1] / "rules" / "models").glob("*.zip"))
+    assert models and sum(path.stat().st_size for path in models) <= 10 * 1024 * 1024
+    assert all(np.isfinite(learned.load_model(path).weights).all() for path in models)
