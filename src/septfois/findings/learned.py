@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from septfois.analysis.textmap import fold_text
-from septfois.analysis.value import Analysis
+from septfois.analysis.value import Analysis, MemoKey
 from septfois.model import Post
 
 FORMAT = 1
@@ -60,14 +60,19 @@ def _char_grams(surface: str) -> tuple[str, ...]:
     )
 
 
+_FEATURES: MemoKey[TokenFeatures] = MemoKey("learned features")
+_SCORES: MemoKey[Scores] = MemoKey("learned scores")
+
+
 def token_features(analysis: Analysis) -> TokenFeatures:
     """Lemma unigrams and bigrams and character 3-5-grams of words, computed once per analysis.
 
     Short posts say little, so spelling matters as much as words: character n-grams inside word
     boundaries reach inflections, compounds and disguised spellings that no lemma list holds."""
-    cached = analysis.extras.get("learned_features")
-    if cached is not None:
-        return cached  # type: ignore[return-value]
+    return analysis.memo.once(_FEATURES, lambda: _token_features(analysis))
+
+
+def _token_features(analysis: Analysis) -> TokenFeatures:
     found: dict[str, list[int]] = {}
     previous: int | None = None
     previous_lemma = ""
@@ -86,7 +91,6 @@ def token_features(analysis: Analysis) -> TokenFeatures:
         name: (positions[0],) if len(positions) == 1 else tuple(dict.fromkeys(positions))
         for name, positions in found.items()
     }
-    analysis.extras["learned_features"] = features
     return features
 
 
@@ -170,15 +174,14 @@ class Scores:
 
 def score(model: Model, analysis: Analysis, post: Post) -> Scores:
     """Every category scored in one pass, once per post and model (cached on the analysis)."""
-    key = ("learned_scores", model.digest, post.account, post.kind)
-    cached = analysis.extras.get(key)
-    if cached is not None:
-        return cached  # type: ignore[return-value]
-    vector = vectorise(token_features(analysis), context_features(post, analysis.lang), model.vocabulary)
-    raw = vector.values @ model.weights[vector.columns] + model.intercepts
-    probabilities = 1.0 / (1.0 + np.exp(-(model.scale * raw + model.shift)))
-    scores = analysis.extras[key] = Scores(model, vector, raw, probabilities)
-    return scores
+
+    def compute() -> Scores:
+        vector = vectorise(token_features(analysis), context_features(post, analysis.lang), model.vocabulary)
+        raw = vector.values @ model.weights[vector.columns] + model.intercepts
+        probabilities = 1.0 / (1.0 + np.exp(-(model.scale * raw + model.shift)))
+        return Scores(model, vector, raw, probabilities)
+
+    return analysis.memo.once(_SCORES, compute, (model.digest, post.account, post.kind))
 
 
 def save_model(
