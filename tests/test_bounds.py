@@ -60,7 +60,7 @@ def test_a_huge_text_is_checked_in_part_with_a_note_and_counted_whole(checker: C
     risky = "Les prix vont exploser en 2027, je vous le garantis. "
     text = risky + "Une phrase sans histoire. " * (ANALYSED_CHARS // 10)
     report = checker.check(Post(text=text, platforms=("x",)))
-    assert "sensitive.price-forecast" in {finding.rule for finding in report.findings}
+    assert "sensitive:market" in {finding.category for finding in report.findings}
     assert any("characters were checked" in note for note in report.notes)
     assert report.platforms["x"].length >= len(text)
     over = [finding for finding in report.findings if finding.rule == "length.over-limit"]

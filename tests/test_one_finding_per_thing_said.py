@@ -20,7 +20,8 @@ def test_laughter_in_a_brand_post_about_layoffs_is_one_humour_finding(checker: C
 def test_two_rules_on_overlapping_words_of_one_category_become_the_wider_one(checker: Checker) -> None:
     post = Post("We're laying off 200 people this week.", lang="en")
     legal = [f for f in checker.check(post).findings if f.category == "sensitive:legal-hr"]
-    assert [(f.match, f.also) for f in legal] == [("laying off 200 people", ("sensitive.layoffs",))]
+    assert [f.match for f in legal] == ["laying off 200 people"]
+    assert "sensitive.layoffs" in legal[0].also
 
 
 def test_a_run_of_the_same_marker_is_one_finding_over_the_whole_run(checker: Checker) -> None:
@@ -31,8 +32,8 @@ def test_a_run_of_the_same_marker_is_one_finding_over_the_whole_run(checker: Che
 
 def test_findings_of_different_categories_on_the_same_words_stay_apart(checker: Checker) -> None:
     report = checker.check(Post("We're laying off 200 people this week lol", lang="en", account="brand"))
-    assert {f.category for f in report.findings} == {"humour", "sensitive:legal-hr"}
-    assert len(report.findings) == 2
+    categories = [f.category for f in report.findings]
+    assert categories.count("humour") == categories.count("sensitive:legal-hr") == 1
 
 
 def test_the_merged_finding_names_the_others_in_json_and_text(run_cli) -> None:

