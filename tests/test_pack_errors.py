@@ -23,6 +23,15 @@ PACKS = DATA / "packs"
         ("rule_id_outside_pack.toml", 8, "rule[1].id", "demo.kebab-case-name"),
         ("unknown_level.toml", 12, "rule[1].level", "expected one of: info, warning, error"),
         ("unknown_type.toml", 9, "rule[1].type", "expected one of: classifier, context"),
+        # Packs that could hurt the host: output, placeholders, patterns that backtrack without bound.
+        ("placeholder_with_format_spec.toml", 13, "rule[1].message.en", "{match:>300000000} is not a plain"),
+        ("placeholder_with_nested_attribute_spec.toml", 13, "rule[1].message.en", "is not a plain name"),
+        ("placeholder_with_conversion.toml", 13, "rule[1].message.en", "{match!z} is not a plain name"),
+        ("placeholder_with_attribute.toml", 13, "rule[1].message.en", "{match.__class__} is not a plain"),
+        ("placeholder_not_closed.toml", 13, "rule[1].message.en", "broken placeholder"),
+        ("replacement_names_a_missing_group.toml", 11, "rule[1].replacement", "invalid replacement"),
+        ("pattern_nested_500_deep.toml", 10, "rule[1].pattern", "nested too deep"),
+        ("catastrophic_pattern.toml", 10, "rule[1].pattern", "repeats an unbounded repeat"),
     ],
 )
 def test_a_broken_pack_is_refused_naming_file_line_and_key(
