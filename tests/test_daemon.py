@@ -514,13 +514,19 @@ def test_a_check_past_its_time_limit_ends_with_a_message_and_exit_2(
     assert septfois(["check", "-"], env, tmp_path, stdin=CLEAN.encode()).returncode == 0
 
 
-def test_a_client_gives_up_after_its_time_limit_when_nobody_answers(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def runtime_with_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, daemon_client.Paths]:
+    """A private runtime folder with the server's own folder made in it, as a server would leave it."""
     runtime = tmp_path / "run"
     runtime.mkdir(mode=0o700)
     paths = where(runtime, monkeypatch)
     os.makedirs(paths.folder, mode=0o700, exist_ok=True)
+    return runtime, paths
+
+
+def test_a_client_gives_up_after_its_time_limit_when_nobody_answers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime, paths = runtime_with_folder(tmp_path, monkeypatch)
     # A "server" that holds the lock and the socket, then never says a word (as a jammed one would).
     lock = os.open(paths.lock, os.O_RDWR | os.O_CREAT, 0o600)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -546,10 +552,7 @@ def test_a_client_gives_up_after_its_time_limit_when_nobody_answers(
 def test_a_socket_nobody_serves_any_more_is_replaced_by_a_fresh_server(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
-    paths = where(runtime, monkeypatch)
-    os.makedirs(paths.folder, mode=0o700, exist_ok=True)
+    runtime, paths = runtime_with_folder(tmp_path, monkeypatch)
     # What workers outliving a killed server would hold: a listening socket nobody accepts on, no lock.
     orphan = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     orphan.bind(paths.socket)
