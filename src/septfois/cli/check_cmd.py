@@ -280,7 +280,9 @@ def run_batch(args: argparse.Namespace) -> int:
     pending: list[Item] = []
     pool: Any = None
     submitted = 0
-    progress = Progress(sys.stderr, _line_count(args.jsonl), "posts", config.ui_language)
+    progress = Progress(sys.stderr, None, "posts", config.ui_language)
+    if progress.on:  # counting reads the whole file: only worth it for a bar someone sees
+        progress.total = _line_count(args.jsonl)
 
     def write(checked: Checked) -> None:
         for line, report in checked:
