@@ -339,6 +339,23 @@ def post_words(analysis: Analysis) -> Words:
     return analysis.memo.once(_POST_WORDS, lambda: words_of(analysis.tokens, known), known)
 
 
+_POST_WORD_SETS: MemoKey[tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]] = MemoKey(
+    "matcher word sets"
+)
+
+
+def post_word_sets(analysis: Analysis) -> tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]:
+    """The post's words as patterns name them: (attribute, word) pairs, and the words of each attribute;
+    once per post for every rule."""
+
+    def compute() -> tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]:
+        words = post_words(analysis)
+        present = {"LEMMA": frozenset(words.lemmas), "NORM": frozenset(words.norms)}
+        return frozenset((attr, word) for attr, found in present.items() for word in found), present
+
+    return analysis.memo.once(_POST_WORD_SETS, compute, known_words())
+
+
 def post_doc(analysis: Analysis) -> tuple[Any, Words]:
     """The post as a spaCy Doc of its words (folded forms and lemmas), with their offsets; built once per
     post, only for a post some pattern may match."""
@@ -390,7 +407,15 @@ class TokenPatterns:
             needs.extend(_needs(pattern) for pattern in compiled)
         # What each pattern needs among the post's words, checked before any Doc is built: most posts can
         # match none of a rule's patterns. A pattern that needs no listed word leaves it to the Matcher.
-        self._needs = None if any(not need for need in needs) else tuple(needs)
+        self._needs = None if any(not need for need in needs) else tuple(dict.fromkeys(needs))
+        # Each need filed under the words of its narrowest position: a post's words then pick out the
+        # needs worth checking, so a rule costs a set intersection per post, not a look at every pattern.
+        self._by_word: dict[tuple[str, str], list[int]] = {}
+        for index, need in enumerate(self._needs or ()):
+            attr, accepted = min(need, key=lambda position: len(position[1]))
+            for word in accepted:
+                self._by_word.setdefault((attr, word), []).append(index)
+        self._keys = frozenset(self._by_word)
         _register(named)
 
     def matches(self, analysis: Analysis) -> dict[str, list[Span]]:
@@ -398,9 +423,12 @@ class TokenPatterns:
         if not analysis.tokens:
             return {}
         if self._needs is not None:
-            words = post_words(analysis)
-            present = {"LEMMA": set(words.lemmas), "NORM": set(words.norms)}
-            if not any(all(not present[attr].isdisjoint(ok) for attr, ok in need) for need in self._needs):
+            pairs, present = post_word_sets(analysis)
+            candidates = {index for key in self._keys & pairs for index in self._by_word[key]}
+            if not any(
+                all(not present[attr].isdisjoint(ok) for attr, ok in self._needs[index])
+                for index in candidates
+            ):
                 return {}
         doc, words = post_doc(analysis)
         with _lock:
