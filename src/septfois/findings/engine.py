@@ -182,8 +182,9 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
     # A learned rule is a second opinion: it runs after the others and speaks only about a category
     # that no other rule has said anything about (at any level: a note is the rules' considered view).
     ordered_rules = sorted(rules, key=lambda rule: rule.type == "classifier")
+    spoken: set[str] = set()  # the categories of the findings so far: a set, not a look at each finding
     for rule in ordered_rules:
-        if rule.type == "classifier" and any(found.category == rule.category for found in findings.values()):
+        if rule.type == "classifier" and rule.category in spoken:
             continue
         if isinstance(rule.detect, TimingCheck) or not rule.applies_to(post, analysis.langs):
             continue
@@ -200,6 +201,7 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
                 findings[key] = make_finding(
                     rule, hit.start, hit.end, hit.values, hit.replacement, subject.text, ui_lang
                 )
+                spoken.add(rule.category)
     ordered = sorted(findings.values(), key=lambda f: (f.start, f.end, -f.level, f.rule))
     return ordered, notes
 
