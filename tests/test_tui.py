@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from conftest import DATA
 from septfois.config import Config
 from septfois.findings.engine import Checker
 from septfois.findings.packs import load_pack
+from septfois.model import Post
 from septfois.sources.postfile import parse_post_file
 from septfois.tui.app import CheckerReady, CheckFailed, ReportReady, SendResult, SeptfoisApp, create_app
 from septfois.tui.checking import CheckRequest
@@ -52,6 +52,15 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture(scope="module")
+def checker(checker: Checker) -> Checker:
+    """The session's checker with both languages' models loaded here: the editor checks in a process it
+    forks, which has what this process loaded and loses what it loads itself."""
+    for lang, text in (("fr", "Bonjour à tous"), ("en", "Hello everyone")):
+        checker.check(Post(text=text, lang=lang))
+    return checker
 
 
 def make_app(checker: Checker, tmp_path: Path, **options: object) -> SeptfoisApp:
@@ -358,7 +367,7 @@ async def test_a_report_that_arrives_while_the_app_closes_is_dropped_quietly(
         # The editor is gone, as when the checker's messages arrive while the app tears its screens down.
         await app.editor.remove()
         for message in (
-            CheckerReady(checker),
+            CheckerReady(),
             ReportReady(request, checker.check(request.post)),
             CheckFailed("engine", "late"),
         ):
@@ -568,12 +577,13 @@ async def test_the_command_palette_lists_the_editor_actions(checker: Checker, tm
 
 @sync
 async def test_typing_never_waits_for_the_checker_while_it_loads(tmp_path: Path) -> None:
-    release = threading.Event()
+    release = tmp_path / "release"
     loaded = Checker(Config())
 
     def slow_factory() -> Checker:
-        # Stands for the seconds spaCy takes to load: the checker is ready only when the test says so.
-        while not release.is_set():
+        # Stands for the seconds spaCy takes to load: the checker is ready only when the test says so
+        # (by a file: the checker loads in a process of its own).
+        while not release.exists():
             time.sleep(0.01)
         return loaded
 
@@ -589,7 +599,7 @@ async def test_typing_never_waits_for_the_checker_while_it_loads(tmp_path: Path)
         assert app.editor.text == "On tape pendant le chargement"
         assert app.checker_state == "loading"
         assert "Loading" in str(app.query_one("#findings-note").render())
-        release.set()
+        release.touch()
         await settle(pilot, app)
         assert app.report_text == "On tape pendant le chargement"
 
