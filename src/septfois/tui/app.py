@@ -24,7 +24,7 @@ from septfois.config import Config
 from septfois.i18n import Messages
 from septfois.model import Finding, Post, Report
 from septfois.server import client
-from septfois.tui.checking import CheckRequest, CheckService
+from septfois.tui.checking import LIVE_COUNT_CHARS, CheckRequest, CheckService, Count, count_platforms
 from septfois.tui.drafts import DraftStore
 from septfois.tui.keys import EDITOR_KEYS, bind
 from septfois.tui.screens import (
@@ -64,26 +64,16 @@ class Opened:
     post: Post | None = None
 
 
-@dataclass(frozen=True)
-class Count:
-    """One platform's counter in the status bar; `fold` is where "see more" cuts the text, if it does."""
-
-    platform: str
-    length: int
-    limit: int
-    fits: bool
-    fold: int | None
-
-
 class CheckerReady(Message):
     """The check host has loaded the Checker and its models."""
 
 
 class ReportReady(Message):
-    def __init__(self, request: CheckRequest, report: Report) -> None:
+    def __init__(self, request: CheckRequest, report: Report, counts: list[Count] | None = None) -> None:
         super().__init__()
         self.request = request
         self.report = report
+        self.counts = counts
 
 
 class CheckStopped(Message):
@@ -246,7 +236,7 @@ class SeptfoisApp(App[SendResult | None]):
         self._service = CheckService(
             make,
             on_ready=lambda: self.post_message(CheckerReady()),
-            on_report=lambda request, report: self.post_message(ReportReady(request, report)),
+            on_report=lambda request, report, counts: self.post_message(ReportReady(request, report, counts)),
             on_error=lambda kind, error: self.post_message(CheckFailed(kind, error)),
             on_stopped=lambda request, seconds: self.post_message(CheckStopped(request, seconds)),
             warm_up=self.config.languages if self._warm_up else (),
@@ -290,7 +280,10 @@ class SeptfoisApp(App[SendResult | None]):
 
     def _submit(self) -> None:
         if self._service is not None:
-            self._service.submit(CheckRequest(self.generation, self.current_post(), self.messages.lang))
+            post = self.current_post()
+            # A long text's counters cost seconds (X weighs every character): the check process counts it.
+            counted = (dict(self.config.platform_settings),) if len(post.text) > LIVE_COUNT_CHARS else None
+            self._service.submit(CheckRequest(self.generation, post, self.messages.lang, counted))
 
     def is_settled(self) -> bool:
         """The findings shown belong to the text and settings as they are now (for tests and benchmarks)."""
@@ -318,6 +311,9 @@ class SeptfoisApp(App[SendResult | None]):
         self.report = message.report
         self.report_generation = message.request.generation
         self.report_text = message.request.post.text
+        if message.counts is not None:
+            post = message.request.post
+            self._counts_key, self._counts = (post.text, post.kind, post.platforms), message.counts
         if self.error and self.checker_state == "ready":
             self.error = None
         self.query_one("#findings", FindingsList).show(self.findings, self.messages)
@@ -413,17 +409,14 @@ class SeptfoisApp(App[SendResult | None]):
         Counting X's weighted length takes tens of milliseconds on a long post, and the status bar is
         redrawn both on each keystroke and on each report: the second time comes from the memo.
         """
-        from septfois.findings.platforms import fold_offset, measure
-
         text = self.editor.text
         key = (text, self.kind, self.platforms)
         if self._counts_key != key:
-            settings = self.config.platform_settings
-            self._counts = [
-                Count(name, found.length, found.limit, found.fits, fold_offset(name, text))
-                for name in self.platforms
-                for found in [measure(name, text, kind=self.kind, settings=settings)]
-            ]
+            if len(text) > LIVE_COUNT_CHARS:
+                # Counted by the check process; until it answers, the lengths are shown as pending.
+                limits = count_platforms("", self.kind, self.platforms, self.config.platform_settings)
+                return [replace(count, length=-1, fold=None) for count in limits]
+            self._counts = count_platforms(text, self.kind, self.platforms, self.config.platform_settings)
             self._counts_key = key
         return self._counts
 
@@ -447,7 +440,10 @@ class SeptfoisApp(App[SendResult | None]):
         for count in self.counts():
             over = count.length > count.limit or not count.fits
             status.append(f"{PLATFORMS[count.platform].title} ", style="dim")
-            status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
+            if count.length < 0:
+                status.append(f"…/{count.limit}", style="dim")
+            else:
+                status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
             if count.fold is not None:
                 status.append(f" ✂{count.fold}", style="magenta")
             status.append("  ")

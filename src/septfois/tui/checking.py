@@ -12,10 +12,10 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from septfois.model import Post, Report
 from septfois.server.child import Child, readable
@@ -26,6 +26,34 @@ if TYPE_CHECKING:
 # A newer text waiting behind a check that has run this long stops it: a short check (the usual, while
 # typing) ends and shows its findings; a long one (a huge paste) would only delay the newer text's.
 SUPERSEDE_AFTER_SECONDS = 0.3
+# Past this many characters the platform counters are computed in the check process, beside the findings:
+# X's weighted length of 1 MB takes seconds, which would hold every keystroke.
+LIVE_COUNT_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class Count:
+    """One platform's counter in the status bar; `fold` is where "see more" cuts the text, if it does.
+    A `length` of -1 is a count not known yet."""
+
+    platform: str
+    length: int
+    limit: int
+    fits: bool
+    fold: int | None
+
+
+def count_platforms(
+    text: str, kind: str, platforms: tuple[str, ...], settings: Mapping[str, Any]
+) -> list[Count]:
+    """Each platform's counter for `text`."""
+    from septfois.findings.platforms import fold_offset, measure
+
+    return [
+        Count(name, found.length, found.limit, found.fits, fold_offset(name, text))
+        for name in platforms
+        for found in [measure(name, text, kind=kind, settings=settings)]
+    ]
 
 
 @dataclass(frozen=True)
@@ -35,6 +63,7 @@ class CheckRequest:
     generation: int
     post: Post
     ui_lang: str
+    counted: tuple[Mapping[str, Any]] | None = None  # (platform settings,) when the runner counts the text
 
 
 class CheckService:
@@ -50,7 +79,7 @@ class CheckService:
         make_checker: Callable[[], Checker],
         *,
         on_ready: Callable[[], None],
-        on_report: Callable[[CheckRequest, Report], None],
+        on_report: Callable[[CheckRequest, Report, list[Count] | None], None],
         on_error: Callable[[str, str], None],
         on_stopped: Callable[[CheckRequest, float], None],
         warm_up: tuple[str, ...] = (),
@@ -121,7 +150,7 @@ class CheckService:
                 if request is None:
                     continue
                 if kind == "report":
-                    self._on_report(request, message[2])  # type: ignore[index]
+                    self._on_report(request, message[2], message[3])  # type: ignore[index]
                 elif kind == "stopped":
                     self._on_stopped(request, message[2])  # type: ignore[index]
                 else:
@@ -206,7 +235,14 @@ def _run_checks(host: Connection, checker: Checker) -> None:
         except (EOFError, OSError):
             return
         try:
-            host.send(("report", request.generation, checker.check(request.post, ui_lang=request.ui_lang)))
+            report = checker.check(request.post, ui_lang=request.ui_lang)
+            post = request.post
+            counts = (
+                None
+                if request.counted is None
+                else count_platforms(post.text, post.kind, post.platforms, request.counted[0])
+            )
+            host.send(("report", request.generation, report, counts))
         except Exception as error:
             host.send(("error", request.generation, f"{type(error).__name__}: {error}"))
 
