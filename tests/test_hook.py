@@ -127,6 +127,34 @@ def test_the_installed_hook_runs_septfois_with_this_interpreter_and_honours_core
     assert not (repo / "githooks" / "pre-commit").exists()
 
 
+def test_without_the_server_a_staged_post_past_the_time_limit_is_stopped_naming_it_and_exits_2(
+    repo: Path,
+) -> None:
+    stage(repo, "posts/a_clean.md", CLEAN)
+    # About 900 KB of ordinary French (under the 1,000,000-byte input limit): its check takes seconds.
+    paragraph = (
+        "Chers collègues, nous lançons aujourd'hui la nouvelle version de notre service. Merci à tous.\n\n"
+    )
+    stage(repo, "posts/b_huge.md", paragraph * (900_000 // len(paragraph.encode("utf-8"))))
+    stage(repo, "posts/c_risky.md", '+++\nlang = "en"\n+++\n\n' + RISKY)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO / "src"),
+        "SEPTFOIS_NO_DAEMON": "1",
+        "SEPTFOIS_TIME_LIMIT": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "septfois", "hook", "run"], cwd=repo, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 2, done.stderr
+    assert (
+        "septfois: posts/b_huge.md: the check took more than 1 s (the time limit, SEPTFOIS_TIME_LIMIT); "
+        "stopped, and 1 other staged post(s) not checked" in done.stderr
+    )
+    assert "septfois: commit stopped" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
 def test_hook_run_with_nothing_staged_that_looks_like_a_post_passes(repo: Path, run_cli) -> None:
     stage(repo, "notes/CHANGELOG.md", RISKY)
     stage(repo, "script.py", "print('We guarantee a 20% return')\n")

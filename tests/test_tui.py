@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-import threading
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from conftest import DATA
 from septfois.config import Config
 from septfois.findings.engine import Checker
 from septfois.findings.packs import load_pack
+from septfois.model import Post
 from septfois.sources.postfile import parse_post_file
 from septfois.tui.app import CheckerReady, CheckFailed, ReportReady, SendResult, SeptfoisApp, create_app
 from septfois.tui.checking import CheckRequest
@@ -29,6 +29,11 @@ SIZE = (120, 40)
 RISKY_FR = "Les prix vont exploser mdr, appelez Jean Dupont au 06 12 34 56 78"
 REPLACEABLE_PACK = DATA / "tui" / "repeated_exclamation_with_replacement.toml"
 SHARED_SPAN_PACK = DATA / "tui" / "info_and_error_on_one_word.toml"
+# About 500 KB of ordinary French: its check takes seconds, far longer than the budgets the tests set.
+LONG_POST = "\n\n".join(
+    ["Chers collègues, nous lançons aujourd'hui la nouvelle version de notre service. "
+     "Merci à toutes les équipes qui ont travaillé sur ce projet depuis le printemps."] * 3000
+)  # fmt: skip
 
 
 def sync(test: Callable[..., Awaitable[None]]) -> Callable[..., None]:
@@ -52,6 +57,15 @@ class FakeClock:
 
     def advance(self, seconds: float) -> None:
         self.now += seconds
+
+
+@pytest.fixture(scope="module")
+def checker(checker: Checker) -> Checker:
+    """The session's checker with both languages' models loaded here: the editor checks in a process it
+    forks, which has what this process loaded and loses what it loads itself."""
+    for lang, text in (("fr", "Bonjour à tous"), ("en", "Hello everyone")):
+        checker.check(Post(text=text, lang=lang))
+    return checker
 
 
 def make_app(checker: Checker, tmp_path: Path, **options: object) -> SeptfoisApp:
@@ -358,7 +372,7 @@ async def test_a_report_that_arrives_while_the_app_closes_is_dropped_quietly(
         # The editor is gone, as when the checker's messages arrive while the app tears its screens down.
         await app.editor.remove()
         for message in (
-            CheckerReady(checker),
+            CheckerReady(),
             ReportReady(request, checker.check(request.post)),
             CheckFailed("engine", "late"),
         ):
@@ -568,12 +582,13 @@ async def test_the_command_palette_lists_the_editor_actions(checker: Checker, tm
 
 @sync
 async def test_typing_never_waits_for_the_checker_while_it_loads(tmp_path: Path) -> None:
-    release = threading.Event()
+    release = tmp_path / "release"
     loaded = Checker(Config())
 
     def slow_factory() -> Checker:
-        # Stands for the seconds spaCy takes to load: the checker is ready only when the test says so.
-        while not release.is_set():
+        # Stands for the seconds spaCy takes to load: the checker is ready only when the test says so
+        # (by a file: the checker loads in a process of its own).
+        while not release.exists():
             time.sleep(0.01)
         return loaded
 
@@ -589,9 +604,51 @@ async def test_typing_never_waits_for_the_checker_while_it_loads(tmp_path: Path)
         assert app.editor.text == "On tape pendant le chargement"
         assert app.checker_state == "loading"
         assert "Loading" in str(app.query_one("#findings-note").render())
-        release.set()
+        release.touch()
         await settle(pilot, app)
         assert app.report_text == "On tape pendant le chargement"
+
+
+@sync
+async def test_a_check_past_the_time_budget_ends_with_a_note_and_the_editor_goes_on(
+    checker: Checker, tmp_path: Path
+) -> None:
+    # Half a second: several times what a short post takes, a fraction of what the long one does.
+    app = make_app(checker, tmp_path, text=LONG_POST, time_limit=0.5)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        note = str(app.query_one("#findings-note").render())
+        assert "stopped after 0.5 s" in note and "SEPTFOIS_TIME_LIMIT" in note
+        assert app.report_text != LONG_POST, "no findings of the stopped check are shown"
+        app.editor.replace(RISKY_FR, (0, 0), app.editor.document.end)
+        await pilot.pause()  # the edit's Changed message
+        await settle(pilot, app)
+        assert "sensitive.price-forecast" in rules(app)
+        assert "stopped" not in str(app.query_one("#findings-note").render())
+
+
+@sync
+async def test_a_newer_text_supersedes_a_long_stale_check_whose_findings_are_never_shown(
+    checker: Checker, tmp_path: Path
+) -> None:
+    app = make_app(checker, tmp_path, text=LONG_POST)
+    shown: list[str | None] = []
+    async with app.run_test(size=SIZE) as pilot:
+        while app.checker_state != "ready":
+            await asyncio.sleep(0.005)
+        # The long check has just started: replace the whole text, as a paste taken back with ctrl+z.
+        app.editor.replace(RISKY_FR, (0, 0), app.editor.document.end)
+        await pilot.pause()  # the edit's Changed message
+        while not app.is_settled():
+            if not shown or shown[-1] != app.report_text:
+                shown.append(app.report_text)
+            await asyncio.sleep(0.005)
+        shown.append(app.report_text)
+        assert LONG_POST not in shown
+        assert app.report_text == RISKY_FR and "sensitive.price-forecast" in rules(app)
+        await pilot.pause(1.2)  # the autosave's longest wait
+        saved = DraftStore(tmp_path / "drafts").load()
+        assert saved is not None and saved.text == RISKY_FR
 
 
 def test_a_malformed_post_file_is_refused_before_the_ui_starts(run_cli) -> None:

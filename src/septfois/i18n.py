@@ -98,6 +98,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "platforms.done": "Done",
         "error.packs": "Rule packs could not be loaded: {error}",
         "error.engine": "The check failed: {error}",
+        "error.time": "The check was stopped after {seconds} s (the time limit, SEPTFOIS_TIME_LIMIT): "
+        "the findings shown are not those of this text. Edit it to check again.",
         "applied": "Replaced “{match}” with “{replacement}”",
         "no.replacement": "No replacement is offered here.",
         "copied": "Copied to the clipboard.",
@@ -261,6 +263,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "platforms.done": "Terminé",
         "error.packs": "Les règles n'ont pas pu être chargées : {error}",
         "error.engine": "La vérification a échoué : {error}",
+        "error.time": "Vérification arrêtée après {seconds} s (la limite de temps, SEPTFOIS_TIME_LIMIT) : "
+        "les signalements affichés ne sont pas ceux de ce texte. Modifiez-le pour le vérifier à nouveau.",
         "applied": "« {match} » remplacé par « {replacement} »",
         "no.replacement": "Aucun remplacement n'est proposé ici.",
         "copied": "Copié dans le presse-papiers.",

@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from septfois.cli import hookfile, service
-from septfois.cli.formats import Placed
 from septfois.cli.options import add_check_options
 from septfois.errors import EXIT_OK, InputError
+from septfois.server import client
 from septfois.sources import gitindex as hook
 
 NAME = "hook"
@@ -57,6 +57,12 @@ def run_uninstall(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def budget(limit: float) -> float:
+    """The seconds the staged posts may take: a little under the time limit, so that through the background
+    process (which stops a run at the limit itself) the hook's own message, naming the post, comes first."""
+    return limit - min(1.0, limit / 10)
+
+
 def run_hook(args: argparse.Namespace) -> int:
     """Check what the commit will contain: the staged blobs, never the working tree."""
     from septfois.sources.postfile import located
@@ -68,18 +74,27 @@ def run_hook(args: argparse.Namespace) -> int:
         return EXIT_OK
     config = service.configured(args)
     checker = service.make_checker(args, config)
-    reports: list[Placed] = []
     had_error = False
     objects = hook.staged_objects(top)
+    items = []
     for path in paths:
         try:
             staged = hook.read_staged(path, top, objects=objects)
-            items = located(staged.content, path, service.base_post(args, config))
+            items.extend(located(staged.content, path, service.base_post(args, config)))
         except InputError as error:
             print(f"septfois: {error}", file=sys.stderr)
             had_error = True
-            continue
-        reports.extend(service.check_located(checker, items))
+    limit = client.time_limit()
+    reports, overran = service.check_located_within(checker, items, budget(limit))
+    if overran is not None:
+        left = len(items) - len(reports) - 1
+        rest = f", and {left} other staged post(s) not checked" if left else ""
+        print(
+            f"septfois: {overran.source}: the check took more than {limit:g} s (the time limit, "
+            f"{client.TIME_LIMIT_ENV}); stopped{rest}",
+            file=sys.stderr,
+        )
+        had_error = True
     from septfois.cli.formats import render
 
     # Posts without findings would only bury the ones that stop the commit.
@@ -87,7 +102,11 @@ def run_hook(args: argparse.Namespace) -> int:
     sys.stdout.flush()
     code = service.exit_code([r.report for r in reports], config.fail_on, had_error)
     if code != EXIT_OK:
-        why = "a staged post could not be read" if had_error else f"findings at or above {config.fail_on}"
+        why = (
+            "a staged post could not be read or checked"
+            if had_error
+            else f"findings at or above {config.fail_on}"
+        )
         print(
             f"septfois: commit stopped: {why}. Fix the post, acknowledge the rule in its front matter "
             "(acknowledged = [{rule, reason}]), or commit with --no-verify.",

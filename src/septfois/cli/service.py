@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +17,8 @@ from septfois.model import Level, Post, Report
 from septfois.sources.postfile import LocatedPost
 
 if TYPE_CHECKING:  # the engine loads spaCy lazily; the type alone costs nothing
+    from multiprocessing.connection import Connection
+
     from septfois.cli.formats import Placed
     from septfois.cli.progress import Progress
     from septfois.findings.engine import Checker
@@ -64,22 +67,66 @@ def check_located(
     Findings of an acknowledged rule are kept apart, with the author's reason, for the outputs that
     record them (SARIF's suppressions); the others never show them.
     """
+    return [_placed(item, checker.check(_as_checked(item), source=item.source), progress) for item in items]
+
+
+def check_located_within(
+    checker: Checker, items: Sequence[LocatedPost], seconds: float
+) -> tuple[list[Placed], LocatedPost | None]:
+    """`check_located` within a time budget: the posts are checked in a child process, stopped when the
+    budget runs out. Returns the posts checked by then, and the post the budget ran out on (or None).
+    The budget counts checking, not loading the language models.
+
+    Where no child process can be forked, the posts are checked here, without a budget.
+    """
+    from septfois.server.child import Child, can_fork
+
+    if not items or not can_fork():
+        return check_located(checker, items), None
+
+    # The models load here, once, outside the budget: the child has them from the start.
+    for lang in checker.config.languages:
+        checker.check(Post(text="septfois", lang=lang))
+
+    def check_all(parent: Connection) -> None:
+        for item in items:
+            parent.send(checker.check(_as_checked(item), source=item.source))
+
+    deadline = time.monotonic() + seconds
+    child = Child.start(check_all)
+    placed: list[Placed] = []
+    try:
+        for item in items:
+            if not child.ready(max(0.0, deadline - time.monotonic())):
+                return placed, item
+            try:
+                report = child.receive()
+            except EOFError:
+                raise InputError(f"{item.source}: the check process ended before answering") from None
+            placed.append(_placed(item, report, None))  # type: ignore[arg-type]
+    finally:
+        child.stop()
+    return placed, None
+
+
+def _as_checked(item: LocatedPost) -> Post:
+    # Acknowledged rules are still run: their findings are set apart by _placed, not lost.
+    return replace(item.post, acknowledged=()) if item.post.acknowledged else item.post
+
+
+def _placed(item: LocatedPost, found: Report, progress: Progress | None) -> Placed:
     from septfois.cli.formats import Placed
 
-    placed = []
-    for item in items:
-        post = replace(item.post, acknowledged=()) if item.post.acknowledged else item.post
-        # Findings are located in the post's text; `place` moves them to where the author sees them.
-        report = item.place(checker.check(post, source=item.source))
-        for note in report.notes:
-            if progress is not None:
-                progress.close()
-            print(f"septfois: {item.source}: {note}", file=sys.stderr)
-        accepted = set(item.post.acknowledged)
-        kept = tuple(f for f in report.findings if f.rule not in accepted)
-        acknowledged = tuple((f, item.reasons.get(f.rule, "")) for f in report.findings if f.rule in accepted)
-        placed.append(Placed(replace(report, findings=kept), item.file, item.content, acknowledged))
-    return placed
+    # Findings are located in the post's text; `place` moves them to where the author sees them.
+    report = item.place(found)
+    for note in report.notes:
+        if progress is not None:
+            progress.close()
+        print(f"septfois: {item.source}: {note}", file=sys.stderr)
+    accepted = set(item.post.acknowledged)
+    kept = tuple(f for f in report.findings if f.rule not in accepted)
+    acknowledged = tuple((f, item.reasons.get(f.rule, "")) for f in report.findings if f.rule in accepted)
+    return Placed(replace(report, findings=kept), item.file, item.content, acknowledged)
 
 
 def posts_from(path: str, args: argparse.Namespace, config: Config) -> list[LocatedPost]:

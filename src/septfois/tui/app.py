@@ -23,7 +23,8 @@ from textual.widgets import Footer, Header, OptionList, Static, TextArea
 from septfois.config import Config
 from septfois.i18n import Messages
 from septfois.model import Finding, Post, Report
-from septfois.tui.checking import CheckRequest, CheckService
+from septfois.server import client
+from septfois.tui.checking import LIVE_COUNT_CHARS, CheckRequest, CheckService, Count, count_platforms
 from septfois.tui.drafts import DraftStore
 from septfois.tui.keys import EDITOR_KEYS, bind
 from septfois.tui.screens import (
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 AUTOSAVE_DELAY = 0.5  # seconds of quiet typing before the draft is written
 AUTOSAVE_MAX_WAIT = 1.0  # seconds an unsaved edit may wait while typing goes on (kill -9 loses at most this)
-STARTUP_GRACE = 0.05  # seconds given to the first screen before the checker starts loading
 
 
 @dataclass(frozen=True)
@@ -64,28 +64,25 @@ class Opened:
     post: Post | None = None
 
 
-@dataclass(frozen=True)
-class Count:
-    """One platform's counter in the status bar; `fold` is where "see more" cuts the text, if it does."""
-
-    platform: str
-    length: int
-    limit: int
-    fits: bool
-    fold: int | None
-
-
 class CheckerReady(Message):
-    def __init__(self, checker: Checker) -> None:
-        super().__init__()
-        self.checker = checker
+    """The check host has loaded the Checker and its models."""
 
 
 class ReportReady(Message):
-    def __init__(self, request: CheckRequest, report: Report) -> None:
+    def __init__(self, request: CheckRequest, report: Report, counts: list[Count] | None = None) -> None:
         super().__init__()
         self.request = request
         self.report = report
+        self.counts = counts
+
+
+class CheckStopped(Message):
+    """The check of `request` outlived the time budget and was stopped."""
+
+    def __init__(self, request: CheckRequest, seconds: float) -> None:
+        super().__init__()
+        self.request = request
+        self.seconds = seconds
 
 
 class CheckFailed(Message):
@@ -139,6 +136,7 @@ class SeptfoisApp(App[SendResult | None]):
         kind: str = "post",
         cursor_blink: bool = True,
         warm_up: bool = True,
+        time_limit: float | None = None,
     ) -> None:
         super().__init__()
         self.config = config
@@ -166,6 +164,8 @@ class SeptfoisApp(App[SendResult | None]):
         self._checker = checker
         self._checker_factory = checker_factory
         self._warm_up = warm_up
+        # A check that outlives this is stopped with a note; the same budget as the hook's and the server's.
+        self.time_limit = time_limit if time_limit is not None else client.time_limit()
         self.checker_state = "loading"  # loading | ready | failed
         self.error: str | None = None
         self.generation = 0
@@ -180,6 +180,7 @@ class SeptfoisApp(App[SendResult | None]):
         self._service: CheckService | None = None
         self._counts_key: tuple[object, ...] | None = None
         self._counts: list[Count] = []
+        self._edit_pending = False  # the refresh after an edit is queued (a burst of keys shares one)
         bind(self, EDITOR_KEYS, self.messages)
 
     # -- layout --------------------------------------------------------------------------------------
@@ -208,15 +209,16 @@ class SeptfoisApp(App[SendResult | None]):
     def findings(self) -> tuple[Finding, ...]:
         return self.report.findings if self.report else ()
 
+    def on_load(self) -> None:
+        # Before the terminal is taken: the check host is forked while this process has no other thread.
+        self._start_checker()
+
     def on_mount(self) -> None:
         self.sub_title = str(self.path) if self.path else self.messages("subtitle.untitled")
         self.query_one("#findings", FindingsList).border_title = self.messages("findings.title")
         self.editor.focus()
         self._refresh_note()
         self._refresh_counters()
-        # Loading spaCy holds the interpreter lock for long stretches: let the first screen be drawn before.
-        # (A timer, not call_after_refresh: that callback is lost when the recovery screen closes first.)
-        self.set_timer(STARTUP_GRACE, self._start_checker)
         self._offer_draft()
 
     def _start_checker(self) -> None:
@@ -233,10 +235,12 @@ class SeptfoisApp(App[SendResult | None]):
 
         self._service = CheckService(
             make,
-            on_ready=lambda checker: self.post_message(CheckerReady(checker)),
-            on_report=lambda request, report: self.post_message(ReportReady(request, report)),
+            on_ready=lambda: self.post_message(CheckerReady()),
+            on_report=lambda request, report, counts: self.post_message(ReportReady(request, report, counts)),
             on_error=lambda kind, error: self.post_message(CheckFailed(kind, error)),
+            on_stopped=lambda request, seconds: self.post_message(CheckStopped(request, seconds)),
             warm_up=self.config.languages if self._warm_up else (),
+            time_limit=self.time_limit,
         )
         self._service.start()
 
@@ -272,8 +276,14 @@ class SeptfoisApp(App[SendResult | None]):
 
     def request_check(self) -> None:
         self.generation += 1
+        self._submit()
+
+    def _submit(self) -> None:
         if self._service is not None:
-            self._service.submit(CheckRequest(self.generation, self.current_post(), self.messages.lang))
+            post = self.current_post()
+            # A long text's counters cost seconds (X weighs every character): the check process counts it.
+            counted = (dict(self.config.platform_settings),) if len(post.text) > LIVE_COUNT_CHARS else None
+            self._service.submit(CheckRequest(self.generation, post, self.messages.lang, counted))
 
     def is_settled(self) -> bool:
         """The findings shown belong to the text and settings as they are now (for tests and benchmarks)."""
@@ -301,6 +311,9 @@ class SeptfoisApp(App[SendResult | None]):
         self.report = message.report
         self.report_generation = message.request.generation
         self.report_text = message.request.post.text
+        if message.counts is not None:
+            post = message.request.post
+            self._counts_key, self._counts = (post.text, post.kind, post.platforms), message.counts
         if self.error and self.checker_state == "ready":
             self.error = None
         self.query_one("#findings", FindingsList).show(self.findings, self.messages)
@@ -312,13 +325,23 @@ class SeptfoisApp(App[SendResult | None]):
             self._send_pending = False
             self._open_gate()
 
+    @on(CheckStopped)
+    def _check_stopped(self, message: CheckStopped) -> None:
+        # A newer text is on its way to the checker: its own check decides what is shown.
+        if self._screens_gone() or message.request.generation != self.generation:
+            return
+        self._failed("time", self.messages("error.time", seconds=f"{message.seconds:g}"))
+
     @on(CheckFailed)
     def _check_failed(self, message: CheckFailed) -> None:
         if self._screens_gone():
             return
         key = "error.packs" if message.kind == "packs" else "error.engine"
-        self.error = self.messages(key, error=message.error)
-        if message.kind == "packs":
+        self._failed(message.kind, self.messages(key, error=message.error))
+
+    def _failed(self, kind: str, error: str) -> None:
+        self.error = error
+        if kind == "packs":
             self.checker_state = "failed"
         else:
             # The failed text counts as settled, so that sending is not stuck waiting for it.
@@ -332,9 +355,13 @@ class SeptfoisApp(App[SendResult | None]):
 
     @on(TextArea.Changed, "#editor")
     def _changed(self) -> None:
-        self.request_check()
-        self._refresh_counters()
-        self._refresh_note()
+        # Counted at once, so that the findings shown never pass for those of the new text; the rest
+        # (counters, highlights, the request to the checker) waits behind the keys already queued: a
+        # burst of keys, as from a paste the terminal does not bracket, is followed by one refresh.
+        self.generation += 1
+        if not self._edit_pending:
+            self._edit_pending = True
+            self.call_later(self._after_edit)
         # Saved once typing pauses, and also while it goes on: no edit waits more than AUTOSAVE_MAX_WAIT.
         now = time.monotonic()
         if self._unsaved_since is None:
@@ -343,6 +370,14 @@ class SeptfoisApp(App[SendResult | None]):
         if self._autosave is not None:
             self._autosave.stop()
         self._autosave = self.set_timer(delay, self.save_draft)
+
+    def _after_edit(self) -> None:
+        self._edit_pending = False
+        if self._screens_gone():
+            return
+        self._submit()
+        self._refresh_counters()
+        self._refresh_note()
 
     def save_draft(self) -> None:
         self._unsaved_since = None
@@ -374,17 +409,14 @@ class SeptfoisApp(App[SendResult | None]):
         Counting X's weighted length takes tens of milliseconds on a long post, and the status bar is
         redrawn both on each keystroke and on each report: the second time comes from the memo.
         """
-        from septfois.findings.platforms import fold_offset, measure
-
         text = self.editor.text
         key = (text, self.kind, self.platforms)
         if self._counts_key != key:
-            settings = self.config.platform_settings
-            self._counts = [
-                Count(name, found.length, found.limit, found.fits, fold_offset(name, text))
-                for name in self.platforms
-                for found in [measure(name, text, kind=self.kind, settings=settings)]
-            ]
+            if len(text) > LIVE_COUNT_CHARS:
+                # Counted by the check process; until it answers, the lengths are shown as pending.
+                limits = count_platforms("", self.kind, self.platforms, self.config.platform_settings)
+                return [replace(count, length=-1, fold=None) for count in limits]
+            self._counts = count_platforms(text, self.kind, self.platforms, self.config.platform_settings)
             self._counts_key = key
         return self._counts
 
@@ -408,7 +440,10 @@ class SeptfoisApp(App[SendResult | None]):
         for count in self.counts():
             over = count.length > count.limit or not count.fits
             status.append(f"{PLATFORMS[count.platform].title} ", style="dim")
-            status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
+            if count.length < 0:
+                status.append(f"…/{count.limit}", style="dim")
+            else:
+                status.append(f"{count.length}/{count.limit}", style="bold red" if over else "green")
             if count.fold is not None:
                 status.append(f" ✂{count.fold}", style="magenta")
             status.append("  ")
