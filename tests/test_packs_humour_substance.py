@@ -74,3 +74,15 @@ def test_long_hostile_texts_do_not_slow_these_packs_patterns_down() -> None:
     hostile = "Bonjour " + "#tag " * 2000 + " " * 2000 + "comment below " + "« mot » " * 500
     report = mine.check(Post(hostile, lang="fr"))
     assert report.notes == ()  # no pattern hit its time bound and was skipped
+
+
+def test_laughing_at_a_customer_is_a_warning_but_laughing_at_oneself_stays_a_note(checker: Checker) -> None:
+    about_customer = Post("Un client m'a demandé si le devis se négocie à -90 % mdr", lang="fr")
+    about_myself = Post("J'ai oublié mes clés au bureau deux fois aujourd'hui mdr", lang="fr")
+    assert _levels(checker, about_customer, "humour").get("humour.laughing-at-someone") == Level.WARNING
+    assert _levels(checker, about_myself, "humour") == {"humour.laughter-marker": Level.INFO}
+
+
+def test_a_wink_next_to_results_is_a_teaser_not_a_joke(checker: Checker) -> None:
+    post = Post("Nos résultats du T2 sortent jeudi : préparez-vous à une belle surprise 😉", lang="fr")
+    assert _levels(checker, post, "humour") == {}

@@ -114,3 +114,26 @@ def test_the_offence_patterns_stay_fast_on_a_long_post(checker: Checker) -> None
     report = checker.check(Post(text, lang="fr"))
     # A pattern over its time bound is skipped with a note: none may be.
     assert not [note for note in report.notes if note.startswith("offence.")]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Our new store manager can't even count the till.", "en"),
+        ("Le fournisseur n'est même pas foutu de répondre au téléphone.", "fr"),
+        ("The shop across the road got flooded. Serves them right.", "en"),
+        ("Le restaurant d'en face a fermé, bien fait pour eux.", "fr"),
+    ],
+)
+def test_belittling_and_gloating_about_a_third_person_are_offence_in_both_languages(
+    checker: Checker, text: str, lang: str
+) -> None:
+    assert _counts(_offence(checker, Post(text, lang=lang)))
+
+
+def test_blaming_the_customer_counts_in_a_reply_but_the_same_advice_in_a_post_does_not(
+    checker: Checker,
+) -> None:
+    text = "@joe_k You should have read the delivery terms."
+    assert "offence.blaming-the-person-answered" in _offence(checker, Post(text, lang="en", kind="reply"))
+    assert "offence.blaming-the-person-answered" not in _offence(checker, Post(text, lang="en", kind="post"))
