@@ -256,6 +256,12 @@ def test_a_colleague_named_with_an_illness_is_still_a_named_health_finding() -> 
     assert found("named-health", text) == ["Mark Jensen"]
 
 
+def test_a_stroke_someone_had_is_health_but_a_stroke_of_luck_is_not() -> None:
+    text = "Barbara Ennis is back at work after her stroke last year."
+    assert found("named-health", text) == ["Barbara Ennis"]
+    assert found("named-health", "Barbara Ennis had a stroke of luck at the auction.") == []
+
+
 def test_a_dismissal_next_to_a_name_is_a_named_dispute_but_fired_up_is_not() -> None:
     assert found("named-dispute", "We fired Jake Morrison today for stealing.") == ["Jake Morrison"]
     assert found("named-dispute", "Jake Morrison fired up the new ovens today.") == []
