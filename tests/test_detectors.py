@@ -256,6 +256,25 @@ def test_a_colleague_named_with_an_illness_is_still_a_named_health_finding() -> 
     assert found("named-health", text) == ["Mark Jensen"]
 
 
+def test_a_stroke_someone_had_is_health_but_a_stroke_of_luck_is_not() -> None:
+    text = "Barbara Ennis is back at work after her stroke last year."
+    assert found("named-health", text) == ["Barbara Ennis"]
+    assert found("named-health", "Barbara Ennis had a stroke of luck at the auction.") == []
+
+
+def test_the_writers_own_illness_next_to_a_colleagues_name_is_not_a_named_health_finding() -> None:
+    text = "Our COO, Lena Park, will chair the weekly meeting while I'm in hospital."
+    assert found("named-health", text) == []
+    text = "Notre DAF, Stéphane Morel, me remplace pendant ma chimio."
+    assert found("named-health", text, lang="fr") == []
+    assert found("named-health", "Lena Park will be in hospital for a while.") == ["Lena Park"]
+
+
+def test_a_run_of_capitalised_words_ending_on_a_business_word_is_not_a_person() -> None:
+    assert found("full-name", "Reply from the Sam Loves Pizza account.") == []
+    assert found("full-name", "Thanks to Sam Lewis for the pizza.") == ["Sam Lewis"]
+
+
 def test_a_dismissal_next_to_a_name_is_a_named_dispute_but_fired_up_is_not() -> None:
     assert found("named-dispute", "We fired Jake Morrison today for stealing.") == ["Jake Morrison"]
     assert found("named-dispute", "Jake Morrison fired up the new ovens today.") == []

@@ -143,6 +143,28 @@ def test_metrics_compare_a_measure_with_bounds(
     assert bool(hits("metric", {"metric": metric, **bound}, text)) is fires
 
 
+@pytest.mark.parametrize(
+    ("text", "fires"),
+    [
+        ("Tarte du jour #a #b #c #d #e #f", True),
+        ("Tarte du jour #a #b #c #d #e", False),
+        (
+            "Tarte aux fraises du jour, quatre euros la part, en boutique de Lyon et de Rennes jusqu'à samedi"
+            " soir, avec des fraises de Plougastel cueillies le matin même #a #b #c #d #e #f",
+            False,
+        ),
+    ],
+)
+def test_a_metric_counts_only_when_its_at_least_floors_are_reached(text: str, fires: bool) -> None:
+    options = {"metric": "hashtag-share", "above": 0.25, "at_least": {"hashtags": 6}}
+    assert bool(hits("metric", options, text)) is fires
+
+
+def test_an_at_least_floor_naming_an_unknown_measure_is_refused() -> None:
+    with pytest.raises(Invalid):
+        RULE_TYPES["metric"].compile({"metric": "hashtags", "above": 3, "at_least": {"tags": 2}}, ("rule", 0))
+
+
 def test_a_metric_without_bounds_is_refused() -> None:
     with pytest.raises(Invalid):
         RULE_TYPES["metric"].compile({"metric": "hashtags"}, ("rule", 0))

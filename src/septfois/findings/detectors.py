@@ -113,21 +113,28 @@ _GREETINGS = _words(
     thank welcome congrats congratulations cheers shoutout grosse big
     """
 )
+# Words that name a business or a place; a capitalised run ending on one is that business ("Sam Loves
+# Pizza", "Harbor Homes"), not a person.
+_BUSINESS_WORDS = _words(
+    """
+    maison banque agence agences groupe cafe hotel restaurant boulangerie pharmacie clinique studio atelier
+    store stores shop bank group team equipe service services immobilier realty homes foods pizza farm
+    rue avenue boulevard impasse quai chemin place street lane road drive court way
+    """
+)
 # Capitalised words that start many sentences or name things, never people (compared folded).
-_NOT_NAMES = _GREETINGS | _words(
+_CAPITALISED_WORDS = _words(
     """
     joyeux joyeuse bonne bon happy
     lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday wednesday thursday friday saturday
     sunday janvier fevrier mars avril juillet aout septembre octobre novembre decembre january february
     march july august september october november december noel paques ramadan aid christmas easter
     hanoukka hanukkah diwali toussaint
-    maison banque agence agences groupe cafe hotel restaurant boulangerie pharmacie clinique studio atelier
-    store stores shop bank group team equipe service services immobilier realty homes foods pizza farm
-    rue avenue boulevard impasse quai chemin place street lane road drive court way
     president presidente directeur directrice ceo cfo coo cto daf drh dg pdg head chief
     le la les un une des notre nos votre vos the our your a an this that ce cette
     """
 )
+_NOT_NAMES = _GREETINGS | _BUSINESS_WORDS | _CAPITALISED_WORDS
 
 _HONORIFIC_WORDS = HONORIFICS
 _NOT_NAMES_OR_HONORIFICS = _NOT_NAMES | _HONORIFIC_WORDS
@@ -334,8 +341,12 @@ def _names(analysis: Analysis, *, full: bool) -> tuple[Name, ...]:
             names_a_thing = _folded_word(words[0]) in _THING_WORDS
             start = text.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
             words = words[1:]
+        ends_on_business = False
         while words and (_folded_word(words[-1]) in _NOT_NAMES or _is_particle(words[-1])):
+            ends_on_business = ends_on_business or _folded_word(words[-1]) in _BUSINESS_WORDS
             words = words[:-1]
+        if ends_on_business and honorific_at is None:
+            continue  # "Sam Loves Pizza", "Julie Martin Immobilier": a business, whoever it is named after
         if not words or any(_folded_word(word) in _NOT_NAMES_OR_HONORIFICS for word in words):
             continue
         honorific = honorific_at is not None
@@ -389,7 +400,8 @@ _HEALTH = regex.compile(
     r"|medicament|medication|prescription|antidepress|anxiolyti|therapie|therapy|psychiatr"
     r"|est enceinte|enceinte de|pregnan|grossesse|fausse couche|miscarriage|chirurgi|surgery|opere\b"
     r"|(?:son|sa|ses|his|her|their) (?:handicap|disabilit)|als\b|charcot|alzheimer|parkinson|diabet|vih\b"
-    r"|hiv\b|sida\b|avc\b|had a stroke|suffered a stroke|infarctus|heart attack|crise cardiaque"
+    r"|hiv\b|sida\b|avc\b|(?:had|suffered|after|her|his|their) (?:a |her |his |their )?stroke\b(?! of)"
+    r"|infarctus|heart attack|crise cardiaque"
     r"|convalescen|in rehab|addiction|alcoolis|sclerose|sclerosis|leucemie|leukemia|autis|bipolai|bipolar"
     r"|schizophren|\d+ ?mg\b|symptom|souffre d|suffers? from|se bat contre (?:un|une|la|le)"
     r"|battling (?:cancer|an?\b))"
@@ -418,6 +430,22 @@ _HEALTH_CAMPAIGN = regex.compile(
 )
 
 
+# The writer's own health ("while I'm in hospital", « ma chimio »): a detail told in the first person, a
+# word or two before it, is not about the person the sentence names.
+_FIRST_PERSON_BEFORE = regex.compile(
+    r"\b(?:i'm|i am|i was|i've|i have|i had|my|je suis|j'ai|j'etais|je|ma|mon|mes)\s+(?:[\w'-]+\s+){0,2}\Z"
+)
+
+
+def _said_of_someone_else(passage: str, context: regex.Pattern[str], first_person: bool) -> bool:
+    """Whether `context` occurs in `passage`; with `first_person`, only where it is not the writer's own."""
+    for found in context.finditer(passage):
+        window = max(0, found.start() - 40)
+        if not first_person or not _FIRST_PERSON_BEFORE.search(passage, window, found.start()):
+            return True
+    return False
+
+
 def _sentence_span(analysis: Analysis, offset: int, *, following: int = 0) -> Span:
     """The sentence holding `offset`, stretched over the next `following` sentences."""
     if not analysis.sentences:
@@ -428,20 +456,27 @@ def _sentence_span(analysis: Analysis, offset: int, *, following: int = 0) -> Sp
 
 
 def _named_near(
-    analysis: Analysis, context: regex.Pattern[str], public: tuple[regex.Pattern[str], ...] = (_PUBLIC_ROLE,)
+    analysis: Analysis,
+    context: regex.Pattern[str],
+    public: tuple[regex.Pattern[str], ...] = (_PUBLIC_ROLE,),
+    *,
+    first_person: bool = False,
 ) -> Iterable[Span]:
     # The detail often follows in the next sentence: "Keep Mark Jensen in your thoughts. He was diagnosed..."
     for name in names(analysis, full=True):
         start, end = _sentence_span(analysis, name.start, following=1)
         passage = fold_text(analysis.text[start:end])
-        if context.search(passage) and not any(pattern.search(passage) for pattern in public):
+        if _said_of_someone_else(passage, context, first_person) and not any(
+            pattern.search(passage) for pattern in public
+        ):
             yield name.start, name.end
 
 
 def named_health(analysis: Analysis) -> Iterable[Span]:
     """A full name in the sentence of (or just before) a health detail: illness, treatment, sick leave;
-    not when the passage is a public talk or a health campaign the person speaks at or runs for."""
-    return _named_near(analysis, _HEALTH, (_PUBLIC_ROLE, _HEALTH_CAMPAIGN))
+    not when the passage is a public talk or a health campaign the person speaks at or runs for, nor when
+    the detail is the writer's own ("Our COO, Lena Park, will chair the meeting while I'm in hospital")."""
+    return _named_near(analysis, _HEALTH, (_PUBLIC_ROLE, _HEALTH_CAMPAIGN), first_person=True)
 
 
 def named_dispute(analysis: Analysis) -> Iterable[Span]:

@@ -98,7 +98,7 @@ METRICS: dict[str, Callable[[Analysis], Measurement]] = {
 
 class MetricType:
     name = "metric"
-    keys = frozenset({"metric", "above", "below", "min_words"})
+    keys = frozenset({"metric", "above", "below", "min_words", "at_least"})
     placeholders = frozenset({"match", "value", "above", "below"})
 
     def compile(self, options: Mapping[str, Any], path: schema.Path) -> Detect:
@@ -108,11 +108,16 @@ class MetricType:
         if above is None and below is None:
             raise schema.Invalid((*path, "above"), "a metric rule needs `above` or `below` (or both)")
         min_words = schema.integer(options.get("min_words", 0), (*path, "min_words"))
+        # Other measures the post must reach before this one counts ("six hashtags or more, and they
+        # outweigh the text"): one measure alone cannot tell stuffing from a long caption's topical tags.
+        floors = _floors(options.get("at_least", {}), (*path, "at_least"))
         measure = METRICS[name]
 
         def detect(subject: Subject) -> Iterable[Hit]:
             analysis = subject.analysis
             if min_words and len(WORD.findall(analysis.text)) < min_words:
+                return []
+            if any(METRICS[other](analysis)[0] < floor for other, floor in floors):
                 return []
             value, spans = measure(analysis)
             if (above is not None and value > above) or (below is not None and value < below):
@@ -123,3 +128,12 @@ class MetricType:
             return []
 
         return detect
+
+
+def _floors(value: Any, path: schema.Path) -> tuple[tuple[str, float], ...]:
+    """`at_least = { hashtags = 6 }`: each named measure with the least value it must reach."""
+    table = schema.table(value, path)
+    return tuple(
+        (schema.choice(other, sorted(METRICS), (*path, other)), schema.number(floor, (*path, other)))
+        for other, floor in table.items()
+    )
