@@ -2,12 +2,18 @@
 
 Prints tried / tracebacks / wrong exit / over 2 s / hangs, then the worst inputs. The checks run in a
 worker process the bench watches: one that does not answer within the hang bound is counted as a hang,
-killed and replaced. Run: PYTHONPATH=src python bench/bench_fuzz.py [--count 100000] [--cli 2000]
+killed and replaced. Each input is written to `<found>/current.json` before the worker sees it, so a
+hang, a crash or a killed bench never loses it; every hung, crashed, failing or slow input is kept there
+as its own file (`hang-check-1670.json`), which `--replay` runs again. Progress lines carry the running
+tallies, so a run stopped early still gives its figures.
+Run: PYTHONPATH=src python bench/bench_fuzz.py [--count 100000] [--cli 2000] [--found DIR]
+     PYTHONPATH=src python bench/bench_fuzz.py --replay DIR/hang-check-1670.json [...]
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import io
 import json
 import multiprocessing
@@ -16,8 +22,10 @@ import random
 import sys
 import time
 import traceback
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from pathlib import Path
 
 SLOW_SECONDS = 2.0  # CPU time of one input past which it is counted "over 2 s"
 HANG_SECONDS = 60.0  # wall time without an answer after which the worker is killed
@@ -123,7 +131,8 @@ def worker(connection: Connection) -> None:
 class Watched:
     """A worker process and the pipe to it, replaced when it hangs or dies."""
 
-    def __init__(self) -> None:
+    def __init__(self, hang_seconds: float = HANG_SECONDS) -> None:
+        self.hang_seconds = hang_seconds
         self.start()
 
     def start(self) -> None:
@@ -136,7 +145,7 @@ class Watched:
     def run(self, item: tuple[str, object]) -> Outcome | None:
         """The outcome, or None for a hang (the worker is then killed and replaced)."""
         self.connection.send(item)
-        if self.connection.poll(HANG_SECONDS):
+        if self.connection.poll(self.hang_seconds):
             try:
                 return self.connection.recv()
             except EOFError:
@@ -159,54 +168,108 @@ def show(payload: object) -> str:
     return summary
 
 
+def record(mode: str, index: int, seed: int, payload: object) -> dict[str, object]:
+    """One input as JSON: text as is, bytes in base64 (they need not be UTF-8)."""
+    kept: dict[str, object] = {"mode": mode, "index": index, "seed": seed}
+    if isinstance(payload, bytes):
+        kept["bytes"] = base64.b64encode(payload).decode("ascii")
+    else:
+        kept["text"] = payload
+    return kept
+
+
+def recorded(path: Path) -> tuple[str, object]:
+    """The mode and input of one saved file (see `record`)."""
+    kept = json.loads(path.read_text(encoding="utf-8"))
+    payload = base64.b64decode(kept["bytes"]) if "bytes" in kept else kept["text"]
+    return str(kept["mode"]), payload
+
+
+class Found:
+    """The folder where inputs are kept: the current one, rewritten before each run, and every input
+    that hung, crashed, failed or was slow, each in its own file."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.current = folder / "current.json"
+        self.text = ""
+
+    def before(self, mode: str, index: int, seed: int, payload: object) -> None:
+        self.text = json.dumps(record(mode, index, seed, payload))
+        # Written whole, then renamed: a bench killed mid-write leaves the previous input intact.
+        partial = self.current.with_suffix(".partial")
+        partial.write_text(self.text, encoding="utf-8")
+        partial.replace(self.current)
+
+    def keep(self, what: str, mode: str, index: int) -> Path:
+        path = self.folder / f"{what}-{mode}-{index}.json"
+        path.write_text(self.text, encoding="utf-8")
+        return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000, help="inputs through check()")
     parser.add_argument("--cli", type=int, default=2_000, help="inputs through `septfois check -`")
     parser.add_argument("--seed", type=int, default=14)
-    parser.add_argument("--save", help="write the worst inputs to this JSONL file, to replay them")
+    parser.add_argument("--found", default="fuzz-found", help="folder for the current and the bad inputs")
+    parser.add_argument("--replay", nargs="+", type=Path, help="run these saved inputs instead")
+    parser.add_argument("--every", type=int, default=1000, help="a progress line every N inputs")
+    parser.add_argument("--hang", type=float, default=HANG_SECONDS, help="seconds without an answer")
     options = parser.parse_args()
+    watched_seconds = options.hang
+    found = Found(Path(options.found))
+    print(f"inputs kept in {found.folder}/ (current.json: the one running)", flush=True)
     rng = random.Random(options.seed)
-    watched = Watched()
+    watched = Watched(watched_seconds)
     tallies = {"tried": 0, "tracebacks": 0, "wrong exit": 0, "over 2 s": 0, "hangs": 0}
-    worst: list[tuple[float, str, str, object]] = []
+    worst: list[tuple[float, str, str]] = []
     failures: list[str] = []
     started = time.monotonic()
-    jobs = [("check", options.count), ("cli", options.cli)]
-    for mode, count in jobs:
-        for index in range(count):
-            payload: object = hostile_text(rng) if mode == "check" else hostile_bytes(rng)
-            outcome = watched.run((mode, payload))
-            tallies["tried"] += 1
-            if outcome is None:
-                tallies["hangs"] += 1
-                failures.append(f"hang ({mode}): {show(payload)}")
-                continue
-            if outcome.kind == "traceback":
-                tallies["tracebacks"] += 1
-                failures.append(f"traceback ({mode}): {show(payload)}\n{outcome.detail}")
-            elif outcome.kind == "wrong exit":
-                tallies["wrong exit"] += 1
-                failures.append(f"wrong exit ({mode}): {show(payload)}\n{outcome.detail}")
-            if outcome.cpu > SLOW_SECONDS:
-                tallies["over 2 s"] += 1
-            worst = sorted([*worst, (outcome.cpu, mode, show(payload), payload)], key=lambda w: -w[0])[:5]
-            if (index + 1) % 1000 == 0:
-                print(f"  {mode}: {index + 1:,}/{count:,} in {time.monotonic() - started:,.0f}s", flush=True)
+    if options.replay:
+        inputs = ((*recorded(path), index) for index, path in enumerate(options.replay))
+    else:
+        inputs = generated(rng, options.count, options.cli)
+    for mode, payload, index in inputs:
+        found.before(mode, index, options.seed, payload)
+        outcome = watched.run((mode, payload))
+        tallies["tried"] += 1
+        if outcome is None:
+            tallies["hangs"] += 1
+            failures.append(f"hang ({mode} #{index}): {show(payload)} -> {found.keep('hang', mode, index)}")
+            continue
+        if outcome.kind != "ok":
+            key = "tracebacks" if outcome.kind == "traceback" else "wrong exit"
+            tallies[key] += 1
+            kept = found.keep(outcome.kind.replace(" ", "-"), mode, index)
+            failures.append(f"{outcome.kind} ({mode} #{index}): {show(payload)} -> {kept}\n{outcome.detail}")
+        if outcome.cpu > SLOW_SECONDS:
+            tallies["over 2 s"] += 1
+            found.keep("slow", mode, index)
+        worst = sorted([*worst, (outcome.cpu, f"{mode} #{index}", show(payload))], key=lambda w: -w[0])[:5]
+        if tallies["tried"] % options.every == 0:
+            figures = ", ".join(f"{name} {value:,}" for name, value in tallies.items())
+            print(f"  {mode} #{index:,}: {figures} in {time.monotonic() - started:,.0f}s", flush=True)
     watched.stop()
     print(" / ".join(tallies))
     print(" / ".join(f"{value:,}" for value in tallies.values()))
     print("target: 0 tracebacks, 0 wrong exit codes, 0 hangs")
+    print(f"wall time: {time.monotonic() - started:,.0f}s")
     print("worst inputs (CPU seconds):")
-    for cpu, mode, summary, _ in worst:
-        print(f"  {cpu:6.2f}s {mode:<5} {summary}")
-    if options.save:
-        with open(options.save, "w", encoding="utf-8") as out:
-            for cpu, mode, _, payload in worst:
-                kept = payload if isinstance(payload, str) else payload.decode("utf-8", "backslashreplace")
-                out.write(json.dumps({"cpu": cpu, "mode": mode, "input": kept}) + "\n")
+    for cpu, where, summary in worst:
+        print(f"  {cpu:6.2f}s {where:<12} {summary}")
     for failure in failures[:20]:
         print(failure)
+
+
+def generated(rng: random.Random, count: int, cli: int) -> Iterator[tuple[str, object, int]]:
+    """The inputs of one seed, in order: `count` texts for check(), then `cli` inputs for the command
+    line (the same seed always gives the same inputs, so input N of a long run is input N of a short)."""
+    for index in range(count):
+        yield "check", hostile_text(rng), index
+    for index in range(cli):
+        yield "cli", hostile_bytes(rng), index
 
 
 if __name__ == "__main__":

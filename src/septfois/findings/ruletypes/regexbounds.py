@@ -154,3 +154,217 @@ def _only_repeats(items: Any) -> bool:
             continue
         return False
     return True
+
+
+# A lookbehind is tried at every place a match may start: reaching back further than this, it costs
+# more per character than every other rule together (a 600-character one took about 2 s on 64 KB).
+MAX_LOOKBEHIND = 100
+# Characters a pattern's repeats are compared on (with every literal of the pattern): enough to tell
+# the classes that matter apart (letters, digits, spaces, punctuation, symbols of disguised words).
+_SAMPLE = frozenset(chr(code) for code in range(32, 127)) | frozenset("\t\n\r\u00a0é’«»😀中٣")
+_CHARACTER_ITEMS = frozenset({"LITERAL", "NOT_LITERAL", "IN", "ANY", "CATEGORY"})
+_CATEGORIES = {
+    "CATEGORY_DIGIT": str.isdigit,
+    "CATEGORY_SPACE": str.isspace,
+    "CATEGORY_WORD": lambda ch: ch.isalnum() or ch == "_",
+}
+
+
+def linear_shape_problems(source: str, flags: int = regex.IGNORECASE) -> list[str]:
+    """The shapes that make a pattern's cost grow faster than the text (empty: none found).
+
+    - a lookbehind reaching back more than MAX_LOOKBEHIND characters, or without bound;
+    - two unbounded repeats one after the other that can read the same character (`[s*]+[s*]+`,
+      `s+s+`): on a run of it they share it out in a number of ways that grows with the run;
+    - an unbounded repeat a match can open with, of a character the opening lookbehinds do not refuse
+      before a match: a match may then start at every character of a run of it, and each reads to its
+      end (`[a@]+x` on a run of `@`).
+
+    Read with the standard library's parser (`\\p{..}` read as `\\w`); a pattern it cannot read gives
+    no problem here."""
+    tree = _parse(source, flags)
+    if tree is None:
+        return []
+    ignore_case = bool(flags & regex.IGNORECASE)
+    alphabet = _SAMPLE | frozenset(_literals(tree))
+    problems: list[str] = []
+    _long_lookbehinds(tree, problems)
+    _adjacent_repeats(tree, alphabet, ignore_case, problems)
+    for chars in _opening_repeats(tree, alphabet, ignore_case):
+        shown = "".join(sorted(chars)[:12])
+        problems.append(f"a match can start at every character of a run of {shown!r} and read the run")
+    return problems
+
+
+def _name(op: Any) -> str:
+    return str(op)
+
+
+def _literals(items: Any) -> list[str]:
+    found: list[str] = []
+    for op, av in items:
+        name = _name(op)
+        if name == "LITERAL":
+            found.append(chr(av))
+        elif name == "IN":
+            found.extend(chr(value) for kind, value in av if _name(kind) == "LITERAL")
+        elif name in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
+            found.extend(_literals(av[2]))
+        else:
+            for part in _parts(op, av):
+                found.extend(_literals(part))
+            if name == "ATOMIC_GROUP":
+                found.extend(_literals(av))
+    return found
+
+
+def _chars(op: Any, av: Any, alphabet: frozenset[str], ignore_case: bool) -> frozenset[str] | None:
+    """The characters of `alphabet` one single-character item matches (None: not such an item)."""
+    name = _name(op)
+    if name not in _CHARACTER_ITEMS:
+        return None
+    return frozenset(ch for ch in alphabet if _matches_char(name, av, ch, ignore_case))
+
+
+def _matches_char(name: str, av: Any, ch: str, ignore_case: bool) -> bool:
+    if name == "ANY":
+        return ch != "\n"
+    if name == "LITERAL":
+        return _same(av, ch, ignore_case)
+    if name == "NOT_LITERAL":
+        return not _same(av, ch, ignore_case)
+    if name == "CATEGORY":
+        return _in_category(_name(av), ch)
+    negate = False
+    hit = False
+    for kind, value in av:
+        kind_name = _name(kind)
+        if kind_name == "NEGATE":
+            negate = True
+        elif kind_name == "LITERAL":
+            hit = hit or _same(value, ch, ignore_case)
+        elif kind_name == "RANGE":
+            low, high = value
+            hit = hit or any(low <= ord(c) <= high for c in {ch, ch.lower(), ch.upper()} if len(c) == 1)
+        elif kind_name == "CATEGORY":
+            hit = hit or _in_category(_name(value), ch)
+    return hit != negate
+
+
+def _same(code: int, ch: str, ignore_case: bool) -> bool:
+    return chr(code) == ch or (ignore_case and chr(code).casefold() == ch.casefold())
+
+
+def _in_category(name: str, ch: str) -> bool:
+    negated = name.startswith("CATEGORY_NOT_")
+    test = _CATEGORIES.get(name.replace("CATEGORY_NOT_", "CATEGORY_"))
+    if test is None:
+        return False
+    return test(ch) != negated
+
+
+def _repeat(op: Any, av: Any) -> tuple[int, int, Any] | None:
+    return av if _name(op) in ("MAX_REPEAT", "MIN_REPEAT") else None
+
+
+def _single_unbounded(op: Any, av: Any, alphabet: frozenset[str], ignore_case: bool) -> frozenset[str] | None:
+    """The characters an unbounded repeat of one single-character item reads (None: not one)."""
+    repeat = _repeat(op, av)
+    if repeat is None or repeat[1] != sre_constants.MAXREPEAT or len(repeat[2]) != 1:
+        return None
+    (body_op, body_av) = repeat[2][0]
+    return _chars(body_op, body_av, alphabet, ignore_case)
+
+
+def _long_lookbehinds(items: Any, problems: list[str]) -> None:
+    for op, av in items:
+        if _name(op) in ("ASSERT", "ASSERT_NOT") and av[0] < 0:
+            width = av[1].getwidth()[1] if hasattr(av[1], "getwidth") else 0
+            if width > MAX_LOOKBEHIND:
+                reach = "without bound" if width >= sre_constants.MAXREPEAT else f"{width:,} characters"
+                problems.append(f"a lookbehind reaches back {reach} (at most {MAX_LOOKBEHIND})")
+        for part in _all_parts(op, av):
+            _long_lookbehinds(part, problems)
+
+
+def _all_parts(op: Any, av: Any) -> list[Any]:
+    repeat = _repeat(op, av)
+    if repeat is not None:
+        return [repeat[2]]
+    if _name(op) == "POSSESSIVE_REPEAT":
+        return [av[2]]
+    if _name(op) == "ATOMIC_GROUP":
+        return [av]
+    return _parts(op, av)
+
+
+def _adjacent_repeats(items: Any, alphabet: frozenset[str], ignore_case: bool, problems: list[str]) -> None:
+    items = list(items)
+    for index, (op, av) in enumerate(items):
+        chars = _single_unbounded(op, av, alphabet, ignore_case)
+        if chars:
+            for next_op, next_av in items[index + 1 :]:
+                following = _single_unbounded(next_op, next_av, alphabet, ignore_case)
+                if following is not None:
+                    shared = sorted(chars & following)
+                    if shared:
+                        shown = "".join(shared[:12])
+                        problems.append(f"two unbounded repeats in a row can both read {shown!r}")
+                        break
+                    if _repeat(next_op, next_av)[0] == 0:  # type: ignore[index]
+                        continue  # it may read nothing: the two around it can still meet
+                    break
+                repeat = _repeat(next_op, next_av)
+                if repeat is not None and repeat[0] == 0:
+                    continue  # optional: the two repeats can still meet
+                break
+        for part in _all_parts(op, av):
+            _adjacent_repeats(part, alphabet, ignore_case, problems)
+
+
+def _refused(op: Any, av: Any, alphabet: frozenset[str], ignore_case: bool) -> frozenset[str] | None:
+    """The characters an opening assertion refuses just before a match, or None for a `\\A` (a match
+    then starts at one place only)."""
+    name = _name(op)
+    if name == "ASSERT_NOT" and av[0] < 0 and len(av[1]) == 1:
+        return _chars(*av[1][0], alphabet, ignore_case) or frozenset()
+    if name == "AT" and _name(av) == "AT_BEGINNING_STRING":
+        return None
+    if name == "AT" and _name(av) == "AT_BOUNDARY":
+        # A boundary inside a run holds only between two kinds: a run of one character has none.
+        return frozenset(ch for ch in alphabet if _in_category("CATEGORY_WORD", ch))
+    return frozenset()
+
+
+def _opening_repeats(
+    items: Any, alphabet: frozenset[str], ignore_case: bool, refused: frozenset[str] = frozenset()
+) -> list[frozenset[str]]:
+    """For each unbounded single-character repeat a match can open with, the characters it reads that
+    the assertions before it do not refuse just before the match."""
+    found: list[frozenset[str]] = []
+    for op, av in items:
+        name = _name(op)
+        if name in ("ASSERT", "ASSERT_NOT", "AT"):
+            more = _refused(op, av, alphabet, ignore_case)
+            if more is None:
+                return found  # anchored at the start of the text: one start only
+            refused |= more
+            continue
+        chars = _single_unbounded(op, av, alphabet, ignore_case)
+        if chars:
+            if chars - refused:
+                found.append(chars - refused)
+            return found
+        if name == "BRANCH":
+            for branch in av[1]:
+                found.extend(_opening_repeats(branch, alphabet, ignore_case, refused))
+            return found
+        if name == "SUBPATTERN":
+            found.extend(_opening_repeats(av[-1], alphabet, ignore_case, refused))
+            return found
+        repeat = _repeat(op, av)
+        if repeat is not None and repeat[0] == 0:
+            found.extend(_opening_repeats(repeat[2], alphabet, ignore_case, refused))
+            continue  # optional: what follows may open the match too
+        return found
+    return found
