@@ -141,3 +141,57 @@ def test_the_shipped_model_is_small() -> None:
     models = list((Path(__file__).resolve().parents[1] / "rules" / "models").glob("*.zip"))
     assert models and sum(path.stat().st_size for path in models) <= 10 * 1024 * 1024
     assert all(np.isfinite(learned.load_model(path).weights).all() for path in models)
+
+
+NOTE_ON_ABRUTI = """
+[[rule]]
+id = "demo.abruti-note"
+category = "offence"
+level = "info"
+type = "lexicon"
+terms = ["abruti"]
+message.fr = "Un mot : {match}."
+message.en = "A word: {match}."
+why.fr = "Pourquoi."
+why.en = "Why."
+suggestion.fr = "Quoi faire."
+suggestion.en = "What to do."
+must_flag = ["Quel abruti."]
+must_pass = ["Merci."]
+"""
+
+
+def learned_and_lexicon_pack(fixture_model: Path, folder: Path) -> Path:
+    """The demo learned offence rule (French threshold 0.5) and, in the same pack, a note on "abruti"."""
+    (folder / "models").mkdir(exist_ok=True)
+    (folder / "models" / fixture_model.name).write_bytes(fixture_model.read_bytes())
+    path = pack_with(fixture_model, folder, threshold="{ fr = 0.5 }")
+    path.write_text(path.read_text(encoding="utf-8") + NOTE_ON_ABRUTI, encoding="utf-8")
+    return path
+
+
+def test_a_learned_rule_stays_quiet_where_another_rule_found_its_category(
+    fixture_model: Path, tmp_path: Path
+) -> None:
+    pack = load_pack(learned_and_lexicon_pack(fixture_model, tmp_path))
+    learned_rule, note = pack.rules
+    assert (learned_rule.second_opinion, note.second_opinion) == (True, False)
+    report = Checker(Config(), packs=[pack]).check(
+        Post(text="Franchement, ce consultant est un abruti.", lang="fr")
+    )
+    assert [finding.rule for finding in report.findings] == ["demo.abruti-note"]
+
+
+def test_whether_a_rule_is_a_second_opinion_is_its_types_to_say(
+    fixture_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from septfois.findings.ruletypes.classifier import ClassifierType
+
+    monkeypatch.setattr(ClassifierType, "second_opinion", False)
+    pack = load_pack(learned_and_lexicon_pack(fixture_model, tmp_path))
+    assert not pack.rules[0].second_opinion
+    report = Checker(Config(), packs=[pack]).check(
+        Post(text="Franchement, ce consultant est un abruti.", lang="fr")
+    )
+    spoke = {rule for finding in report.findings for rule in (finding.rule, *finding.also)}
+    assert spoke == {"demo.abruti-note", "demo.learned"}

@@ -334,14 +334,15 @@ def flagged_by_rules(
 
 
 def classifier_rule_ids() -> list[str]:
-    """The learned rules of the built-in packs, to switch off when measuring the rules alone (read
-    from the TOML, so that a model file being retrained need not load)."""
+    """The second-opinion (learned) rules of the built-in packs, to switch off when measuring the rules
+    alone (read from the TOML, so that a model file being retrained need not load)."""
     from septfois.findings.packs import builtin_pack_paths, tomllib
+    from septfois.findings.ruletypes import is_second_opinion
 
     found = []
     for path in builtin_pack_paths():
         rules = tomllib.loads(path.read_text(encoding="utf-8")).get("rule", [])
-        found.extend(str(rule["id"]) for rule in rules if rule.get("type") == "classifier")
+        found.extend(str(rule["id"]) for rule in rules if is_second_opinion(str(rule.get("type"))))
     return found
 
 
