@@ -235,7 +235,7 @@ def choose_threshold(
     safe: np.ndarray | None = None,
     target: float = TARGET_PRECISION,
 ) -> float | None:
-    """The lowest threshold from which, at it and every higher one, what the model adds is precise: of
+    """The threshold from which, at it and every higher one, what the model adds is precise: of
     the posts the rules say nothing about in the category (rules 0; all posts when `rules` is None),
     those it flags are at least `target` right and hold at most SAFE_SHARE of the `safe` posts (no label
     at all), with at least MIN_ADDED right at the threshold. None when no threshold does: the model then
@@ -246,9 +246,10 @@ def choose_threshold(
     eligible = np.ones(truth.shape, dtype=bool) if rules is None else rules == 0
     safe = np.zeros(truth.shape, dtype=bool) if safe is None else safe
     allowed_safe = int(SAFE_SHARE * int(safe.sum()))
-    chosen = None
-    # From the highest threshold down, while every threshold so far holds: the lowest such threshold
-    # gives the most recall, and one lucky threshold below a noisy stretch is never taken.
+    chosen, most = None, 0
+    # From the highest threshold down, while every threshold so far holds: the stretch that holds ends
+    # where recall is highest, and one lucky threshold below a noisy stretch is never taken. Of the
+    # thresholds that find the same posts, the highest: it leaves the widest margin to unseen posts.
     for limit in reversed(GRID):
         added = eligible & (probability >= limit)
         right = int((added & truth).sum())
@@ -256,7 +257,8 @@ def choose_threshold(
             continue  # too few to judge yet: a higher threshold neither holds nor fails
         if right / int(added.sum()) < target or int((added & safe).sum()) > allowed_safe:
             break
-        chosen = limit
+        if right > most:
+            chosen, most = limit, right
     return chosen
 
 
