@@ -40,7 +40,9 @@ def main() -> int:
                     worst.append(f"  {item['id']} ({item['lang']} read as {found}): {item['text'][:90]!r}")
     for group in ("three words or more", "under three words", "short, decided by their words"):
         share = wrong[group] / max(totals[group], 1)
-        target = f"target ≤ {TARGET:.0%}" if group.startswith("three") else "the rest get the default language"
+        target = (
+            f"target ≤ {TARGET:.0%}" if group.startswith("three") else "the rest get the default language"
+        )
         print(f"{group}: {wrong[group]}/{totals[group]} wrong ({share:.2%}), {target}")
     print("examples of wrong ones:", *worst, sep="\n")
     return 0

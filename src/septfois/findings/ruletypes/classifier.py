@@ -110,7 +110,7 @@ class ClassifierType:
             limit = limits.get(subject.analysis.lang)
             if limit is None:
                 return []
-            if learned.word_count(learned.token_features(subject.analysis)) < min_words:
+            if learned.analysis_word_count(subject.analysis) < min_words:
                 return []
             scores = learned.score(model, subject.analysis, subject.post)
             probability = float(scores.probabilities[column])
