@@ -220,7 +220,7 @@ def test_the_threshold_finds_the_most_posts_for_which_what_the_model_adds_stays_
 
 def test_a_model_that_adds_too_few_right_posts_gets_no_threshold() -> None:
     probability = np.array([0.9, 0.8, 0.1])
-    truth = np.array([1, 1, 0], dtype=bool)
+    truth = np.array([1, 0, 0], dtype=bool)
     assert training.choose_threshold(probability, truth, np.zeros(3, dtype=np.int8)) is None
 
 

@@ -32,7 +32,7 @@ TARGET_PRECISION = 0.90
 # and the rules take most of it), ...
 SAFE_SHARE = 0.005
 # ... and must find at least this many posts the rules miss (fewer is chance, not a second opinion).
-MIN_ADDED = 3
+MIN_ADDED = 2
 GRID = tuple(round(0.05 + step * 0.01, 2) for step in range(91))  # candidate thresholds 0.05 to 0.95
 _WRITER = re.compile(r"^[a-z0-9]+-(fr|en)-([a-z])-\d+$")
 
