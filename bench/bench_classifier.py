@@ -9,6 +9,7 @@ from pathlib import Path
 
 import batches
 
+from septfois.analysis.value import Memo
 from septfois.config import Config
 from septfois.findings.engine import Checker, run_rules
 from septfois.findings.packs import load_pack
@@ -29,7 +30,7 @@ def main() -> int:
     analyses = checker.analyse_many(posts)
     per_post = []
     for post, analysis in zip(posts, analyses, strict=True):
-        fresh = replace(analysis, extras={})  # nothing cached: features and scores computed anew
+        fresh = replace(analysis, memo=Memo())  # nothing cached: features and scores computed anew
         started = time.perf_counter()
         run_rules(pack.rules, Subject(fresh, post), "en")
         per_post.append((time.perf_counter() - started) * 1000)

@@ -141,3 +141,110 @@ def test_the_shipped_model_is_small() -> None:
     models = list((Path(__file__).resolve().parents[1] / "rules" / "models").glob("*.zip"))
     assert models and sum(path.stat().st_size for path in models) <= 10 * 1024 * 1024
     assert all(np.isfinite(learned.load_model(path).weights).all() for path in models)
+
+
+NOTE_ON_ABRUTI = """
+[[rule]]
+id = "demo.abruti-note"
+category = "offence"
+level = "info"
+type = "lexicon"
+terms = ["abruti"]
+message.fr = "Un mot : {match}."
+message.en = "A word: {match}."
+why.fr = "Pourquoi."
+why.en = "Why."
+suggestion.fr = "Quoi faire."
+suggestion.en = "What to do."
+must_flag = ["Quel abruti."]
+must_pass = ["Merci."]
+"""
+
+
+def learned_and_lexicon_pack(fixture_model: Path, folder: Path) -> Path:
+    """The demo learned offence rule (French threshold 0.5) and, in the same pack, a note on "abruti"."""
+    (folder / "models").mkdir(exist_ok=True)
+    (folder / "models" / fixture_model.name).write_bytes(fixture_model.read_bytes())
+    path = pack_with(fixture_model, folder, threshold="{ fr = 0.5 }")
+    path.write_text(path.read_text(encoding="utf-8") + NOTE_ON_ABRUTI, encoding="utf-8")
+    return path
+
+
+def test_a_learned_rule_stays_quiet_where_another_rule_found_its_category(
+    fixture_model: Path, tmp_path: Path
+) -> None:
+    pack = load_pack(learned_and_lexicon_pack(fixture_model, tmp_path))
+    learned_rule, note = pack.rules
+    assert (learned_rule.second_opinion, note.second_opinion) == (True, False)
+    report = Checker(Config(), packs=[pack]).check(
+        Post(text="Franchement, ce consultant est un abruti.", lang="fr")
+    )
+    assert [finding.rule for finding in report.findings] == ["demo.abruti-note"]
+
+
+def test_whether_a_rule_is_a_second_opinion_is_its_types_to_say(
+    fixture_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from septfois.findings.ruletypes.classifier import ClassifierType
+
+    monkeypatch.setattr(ClassifierType, "second_opinion", False)
+    pack = load_pack(learned_and_lexicon_pack(fixture_model, tmp_path))
+    assert not pack.rules[0].second_opinion
+    report = Checker(Config(), packs=[pack]).check(
+        Post(text="Franchement, ce consultant est un abruti.", lang="fr")
+    )
+    spoke = {rule for finding in report.findings for rule in (finding.rule, *finding.also)}
+    assert spoke == {"demo.abruti-note", "demo.learned"}
+
+
+def labelled(ident: str, text: str, lang: str) -> training.Labelled:
+    return training.read_line({"id": ident, "text": text, "lang": lang, "labels": []}, "test")
+
+
+def test_the_threshold_finds_the_most_posts_for_which_what_the_model_adds_stays_precise() -> None:
+    # Ranked by the model: a post the rules already flag (the model adds nothing there), ten right
+    # posts the rules missed, a safe post, a right one, a wrong one of another category, a right one.
+    probability = np.array([0.99, *np.linspace(0.95, 0.5, 10).round(2), 0.45, 0.4, 0.35, 0.3])
+    truth = np.array([1] * 11 + [0, 1, 0, 1], dtype=bool)
+    rules = np.array([2] + [0] * 14, dtype=np.int8)
+    safe = np.array([0] * 11 + [1, 0, 0, 0], dtype=bool)
+    # One safe post in 15 is over the cap (one in 200): the ten on top, and of the thresholds that
+    # find them (0.46 to 0.5) the highest.
+    assert training.choose_threshold(probability, truth, rules, safe) == 0.5
+    # Among 400 safe posts one may be warned: 11 right of 12 down to 0.4, then 11 of 13 is under 0.90.
+    padding = 400
+    many_safe = np.concatenate([safe, np.ones(padding, dtype=bool)])
+    padded = (np.pad(probability, (0, padding)), np.pad(truth, (0, padding)), np.pad(rules, (0, padding)))
+    assert training.choose_threshold(*padded, many_safe) == 0.4
+
+
+def test_a_model_that_adds_too_few_right_posts_gets_no_threshold() -> None:
+    probability = np.array([0.9, 0.8, 0.1])
+    truth = np.array([1, 0, 0], dtype=bool)
+    assert training.choose_threshold(probability, truth, np.zeros(3, dtype=np.int8)) is None
+
+
+def test_a_threshold_is_raised_above_the_rules_must_pass_examples() -> None:
+    rule = training.RuleExamples(
+        "learned.offence",
+        "offence",
+        (),
+        (labelled("flag", "Bande de nuls, vous êtes vraiment des abrutis.", "fr"),),
+        (labelled("self", "I'm such an idiot, I left my badge at home.", "en"),),
+    )
+    limits = {"fr": 0.6, "en": 0.6}
+    fitted, failing = training.fit_to_examples(rule, limits, {"flag": 0.8, "self": 0.634})
+    assert fitted == {"fr": 0.6, "en": 0.64} and failing == []
+
+
+def test_a_rule_whose_must_flag_example_falls_under_its_threshold_is_reported() -> None:
+    rule = training.RuleExamples(
+        "learned.offence",
+        "offence",
+        ("fr",),
+        (labelled("flag", "Bande de nuls, vous êtes vraiment des abrutis.", "fr"),),
+        (labelled("pass", "Quelle idiote je fais, j'ai oublié mon badge.", "fr"),),
+    )
+    fitted, failing = training.fit_to_examples(rule, {"fr": 0.6, "en": 0.5}, {"flag": 0.7, "pass": 0.75})
+    assert fitted == {"fr": 0.76}  # the rule's `languages` keeps English out
+    assert len(failing) == 1 and "Bande de nuls" in failing[0] and "0.70" in failing[0]

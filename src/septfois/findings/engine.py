@@ -179,12 +179,12 @@ def run_rules(rules: Iterable[Rule], subject: Subject, ui_lang: str) -> tuple[li
     notes: list[str] = []
     if not analysis.text.strip():
         return [], notes  # nothing written yet: nothing to warn about (an editor starts empty)
-    # A learned rule is a second opinion: it runs after the others and speaks only about a category
-    # that no other rule has said anything about (at any level: a note is the rules' considered view).
-    ordered_rules = sorted(rules, key=lambda rule: rule.type == "classifier")
+    # A second opinion (a learned rule, say: its type decides) runs after the others and speaks only
+    # about a category no other rule has said anything about (at any level: a note is a considered view).
+    ordered_rules = sorted(rules, key=lambda rule: rule.second_opinion)
     spoken: set[str] = set()  # the categories of the findings so far: a set, not a look at each finding
     for rule in ordered_rules:
-        if rule.type == "classifier" and rule.category in spoken:
+        if rule.second_opinion and rule.category in spoken:
             continue
         if isinstance(rule.detect, TimingCheck) or not rule.applies_to(post, analysis.langs):
             continue

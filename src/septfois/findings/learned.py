@@ -94,6 +94,14 @@ def _token_features(analysis: Analysis) -> TokenFeatures:
     return features
 
 
+_WORDS: MemoKey[int] = MemoKey("learned word count")
+
+
+def analysis_word_count(analysis: Analysis) -> int:
+    """`word_count` of the analysis' features, counted once however many learned rules ask."""
+    return analysis.memo.once(_WORDS, lambda: word_count(token_features(analysis)))
+
+
 def word_count(features: TokenFeatures) -> int:
     """How many words (tokens other than punctuation) the features came from."""
     return len(

@@ -17,7 +17,7 @@ from septfois.config import quiet_period
 from septfois.dates import parse_datetime
 from septfois.errors import PackError
 from septfois.findings.lexicon import Lexicon
-from septfois.findings.ruletypes import RULE_TYPES, Detect
+from septfois.findings.ruletypes import RULE_TYPES, Detect, is_second_opinion
 from septfois.findings.ruletypes.pattern import PatternType
 from septfois.findings.timing import QuietWindow, quiet_window
 from septfois.model import CATEGORIES, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
@@ -88,6 +88,12 @@ class Rule:
     detect: Detect
     file: str
     line: int | None
+
+    @property
+    def second_opinion(self) -> bool:
+        """Whether the rule runs after the others and stays quiet where one found its category (its
+        type says so: a learned model's guess gives way to what a rule found for sure)."""
+        return is_second_opinion(self.type)
 
     def applies_to(self, post: Post, langs: Iterable[str]) -> bool:
         langs = tuple(langs)

@@ -30,4 +30,21 @@ RULE_TYPES: dict[str, RuleType] = {
     )
 }
 
-__all__ = ["RULE_TYPES", "Detect", "Hit", "PatternTimeout", "RuleType", "Subject", "TimingCheck"]
+
+def is_second_opinion(type_name: str) -> bool:
+    """Whether rules of the type named `type_name` are a second opinion: run after every other rule, and
+    quiet about a category another rule already said something about (a type says so with
+    `second_opinion = True`)."""
+    return bool(getattr(RULE_TYPES.get(type_name), "second_opinion", False))
+
+
+__all__ = [
+    "RULE_TYPES",
+    "Detect",
+    "Hit",
+    "PatternTimeout",
+    "RuleType",
+    "Subject",
+    "TimingCheck",
+    "is_second_opinion",
+]

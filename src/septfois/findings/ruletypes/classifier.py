@@ -86,6 +86,8 @@ class ClassifierType:
     keys = frozenset({"model", "label", "threshold", "min_words"})
     placeholders = frozenset({"match", "words", "probability"})
     reads_files = True  # the model file is named relative to the pack's folder
+    # A model reads the whole post and no word of it for sure: it speaks only where the rules said nothing.
+    second_opinion = True
 
     def compile(self, options: Mapping[str, Any], path: schema.Path, folder: Path | None = None) -> Detect:
         name = schema.string(schema.required(options, "model", path), (*path, "model"))
@@ -108,7 +110,7 @@ class ClassifierType:
             limit = limits.get(subject.analysis.lang)
             if limit is None:
                 return []
-            if learned.word_count(learned.token_features(subject.analysis)) < min_words:
+            if learned.analysis_word_count(subject.analysis) < min_words:
                 return []
             scores = learned.score(model, subject.analysis, subject.post)
             probability = float(scores.probabilities[column])
