@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from septfois.analysis.bounds import ANALYSED_CHARS, ANALYSED_TOKENS, RUN_CHARS, bounded, split_runs
 from septfois.analysis.nlp import analyse
-from septfois.analysis.textmap import normalise
+from septfois.analysis.textmap import SPACE_RUN, normalise
 from septfois.findings.detectors import _LINKISH, linkish_spans
 from septfois.findings.engine import Checker
 from septfois.model import Post
@@ -54,6 +54,22 @@ def test_a_token_flood_is_analysed_up_to_the_token_bound() -> None:
     result = analyse("(" * (ANALYSED_TOKENS * 2), lang="fr", languages=LANGS, default="fr")
     assert len(result.tokens) == ANALYSED_TOKENS
     assert len(result.text) == ANALYSED_TOKENS
+
+
+def test_the_rules_read_a_long_run_of_white_space_cut_short_with_offsets_into_the_original() -> None:
+    text = "Bonjour" + "\n" * 3700 + "espèce d'abruti" + " " * 40 + "fin"
+    view = normalise(text)
+    assert view.text == "Bonjour" + "\n" * SPACE_RUN + "espèce d'abruti" + " " * SPACE_RUN + "fin"
+    start = view.text.index("abruti")
+    assert text[slice(*view.span(start, start + 6))] == "abruti"
+    assert view.span(len(view.text) - 3, len(view.text)) == (len(text) - 3, len(text))
+
+
+def test_an_insult_after_thousands_of_newlines_is_found_where_it_is(checker: Checker) -> None:
+    text = "Bonjour" + "\n" * 3700 + "Le PDG de Rivalco est un abruti."
+    report = checker.check(Post(text=text, platforms=("x",)))
+    (insult,) = [finding for finding in report.findings if finding.category == "offence"]
+    assert text[insult.start : insult.end].lower().endswith("abruti")
 
 
 def test_a_huge_text_is_checked_in_part_with_a_note_and_counted_whole(checker: Checker) -> None:

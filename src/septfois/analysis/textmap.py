@@ -39,8 +39,33 @@ def normalise(text: str) -> MappedText:
     # Most texts are already NFC with one character per grapheme cluster: each cluster is then NFC on
     # its own, so only the one-for-one replacements are left and offsets do not move.
     if unicodedata.is_normalized("NFC", text) and one_code_point_per_cluster(text):
-        return MappedText(text.translate(_PLAIN), tuple(range(len(text) + 1)))
-    return _normalise_by_cluster(text)
+        mapped = MappedText(text.translate(_PLAIN), tuple(range(len(text) + 1)))
+    else:
+        mapped = _normalise_by_cluster(text)
+    return _short_spaces(mapped)
+
+
+# A pattern's `\s*` tried at each character of a run of white space reads the rest of the run each time:
+# a run of 3,700 newlines cost 10 s in one rule. No post means anything by more white space than this,
+# so the rules read at most this much of any run (the map still points at the original).
+SPACE_RUN = 32
+_LONG_SPACE_RUN = regex.compile(rf"\s{{{SPACE_RUN + 1},}}")
+
+
+def _short_spaces(mapped: MappedText) -> MappedText:
+    """`mapped` with each run of white space cut to its first SPACE_RUN characters."""
+    if _LONG_SPACE_RUN.search(mapped.text) is None:
+        return mapped
+    out: list[str] = []
+    origin: list[int] = []
+    kept = 0
+    for run in _LONG_SPACE_RUN.finditer(mapped.text):
+        out.append(mapped.text[kept : run.start() + SPACE_RUN])
+        origin.extend(mapped.origin[kept : run.start() + SPACE_RUN])
+        kept = run.end()
+    out.append(mapped.text[kept:])
+    origin.extend(mapped.origin[kept:])
+    return MappedText("".join(out), tuple(origin))
 
 
 def one_code_point_per_cluster(text: str) -> bool:
