@@ -208,6 +208,26 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
     assert done.stdout.startswith(b"septfois ")
 
 
+def _wait_until_idle(pid: int, timeout: float = 60.0) -> None:
+    """Until `pid` sleeps without using CPU for half a second: past its imports, blocked on its input.
+    A fixed pause was not enough on a loaded machine, where the start-up alone can take seconds."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():  # no /proc: a pause long enough for an idle machine
+        time.sleep(2.0)
+        return
+    last, still_since = None, time.monotonic()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        state, used = fields[0], int(fields[11]) + int(fields[12])  # state, utime + stime
+        if state != "S" or used != last:
+            last, still_since = used, time.monotonic()
+        elif time.monotonic() - still_since >= 0.5:
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"process {pid} never went idle")
+
+
 def test_ctrl_c_exits_130_quietly() -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
@@ -217,7 +237,7 @@ def test_ctrl_c_exits_130_quietly() -> None:
         stderr=subprocess.PIPE,
         env=env,
     )
-    time.sleep(1.0)  # reading stdin, which never ends
+    _wait_until_idle(process.pid)  # reading stdin, which never ends
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
