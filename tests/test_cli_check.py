@@ -272,3 +272,11 @@ def test_a_jsonl_line_takes_what_it_leaves_out_from_the_configuration(run_cli, t
     brand, personal = ({f["rule"] for f in line["findings"]} for line in lines)
     assert "anonymity.brand-voices-opinion" in brand  # a brand account giving its own opinion
     assert "anonymity.brand-voices-opinion" not in personal
+
+
+def test_a_finding_in_a_file_of_lone_carriage_returns_is_placed_on_its_own_line(run_cli, tmp_path) -> None:
+    post = tmp_path / "old-mac.txt"
+    post.write_bytes(b"Ligne un\rLe PDG de Rivalco est un abruti\r")
+    result = run_cli(["check", str(post), "--format", "json"])
+    (finding,) = json.loads(result.out)["results"][0]["findings"]
+    assert (finding["line"], finding["column"]) == (2, len("Le PDG de Rivalco est un ") + 1)

@@ -9,6 +9,7 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
+from septfois.analysis.textmap import line_column
 from septfois.sources.places import Lines, csv_records, json_string_value
 
 # Text made of what makes CSV hard: delimiters, quotes, both line ends, spaces, an emoji.
@@ -61,3 +62,14 @@ def test_utf16_columns_count_an_emoji_twice() -> None:
     lines = Lines("first\n🎉 x")
     assert lines.line_column(8) == (2, 3)
     assert lines.utf16_column(8) == 4
+
+
+def test_a_lone_carriage_return_ends_a_line_as_editors_and_sarif_count_lines() -> None:
+    text = "un\rdeux\r\ntrois\nquatre"
+    lines = Lines(text)
+    assert [lines.line_column(text.index(word)) for word in ("deux", "trois", "quatre")] == [
+        (2, 1),
+        (3, 1),
+        (4, 1),
+    ]
+    assert line_column(text, text.index("quatre") + 2) == (4, 3)

@@ -136,8 +136,16 @@ def fold(mapped: MappedText, *, accents: bool = True, case: bool = True) -> Mapp
     return MappedText("".join(out), tuple(origin))
 
 
+# Where lines end for editors and SARIF alike: CR LF, LF, or a CR alone (old Mac files, some exports).
+LINE_BREAK = regex.compile(r"\r\n|\r|\n")
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset where each line of `text` starts, the first one 0."""
+    return [0] + [found.end() for found in LINE_BREAK.finditer(text)]
+
+
 def line_column(text: str, offset: int) -> tuple[int, int]:
     """1-based line and column (in code points) of `offset` in `text`."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+    starts = line_starts(text[:offset])
+    return len(starts), offset - starts[-1] + 1

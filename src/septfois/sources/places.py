@@ -7,6 +7,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from septfois.analysis.textmap import line_starts
+
 
 @dataclass(frozen=True)
 class CharMap:
@@ -46,7 +48,7 @@ class Lines:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0] + [index + 1 for index, ch in enumerate(text) if ch == "\n"]
+        self.starts = line_starts(text)
 
     def line_start(self, offset: int) -> tuple[int, int]:
         """The 1-based line of `offset` and the offset where that line starts."""
