@@ -137,3 +137,33 @@ def test_blaming_the_customer_counts_in_a_reply_but_the_same_advice_in_a_post_do
     text = "@joe_k You should have read the delivery terms."
     assert "offence.blaming-the-person-answered" in _offence(checker, Post(text, lang="en", kind="reply"))
     assert "offence.blaming-the-person-answered" not in _offence(checker, Post(text, lang="en", kind="post"))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Half the sick notes in this team are for so-called burnout.", "en"),
+        ("Leur soi-disant dépression tombe toujours un lundi.", "fr"),
+    ],
+)
+def test_doubting_someone_elses_illness_is_offence_in_both_languages(
+    checker: Checker, text: str, lang: str
+) -> None:
+    assert _counts(_offence(checker, Post(text, lang=lang)))
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Burnout is not all in your head: our helpline is open day and night.", "en"),
+        ("Ma soi-disant pause déjeuner a duré quatre minutes.", "fr"),
+    ],
+)
+def test_speaking_up_for_the_ill_or_of_oneself_is_not_offence(checker: Checker, text: str, lang: str) -> None:
+    assert not _counts(_offence(checker, Post(text, lang=lang)))
+
+
+def test_an_answer_to_a_quoted_prejudice_is_not_an_insult(checker: Checker) -> None:
+    text = "On me dit souvent que les plombiers ne servent à rien. Voici nos 900 dépannages de l'année."
+    post = Post(text, lang="fr")
+    assert not _counts(_offence(checker, post))
