@@ -35,7 +35,7 @@ _PLAIN = str.maketrans({**_APOSTROPHES, **_SPACES})
 
 
 def normalise(text: str) -> MappedText:
-    """NFC, straight apostrophes and plain spaces, with a map back to the original offsets."""
+    """NFC, straight apostrophes, plain spaces and runs of white space cut short, mapped to the original."""
     # Most texts are already NFC with one character per grapheme cluster: each cluster is then NFC on
     # its own, so only the one-for-one replacements are left and offsets do not move.
     if unicodedata.is_normalized("NFC", text) and one_code_point_per_cluster(text):
@@ -146,6 +146,8 @@ def line_starts(text: str) -> list[int]:
 
 
 def line_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column (in code points) of `offset` in `text`."""
-    starts = line_starts(text[:offset])
-    return len(starts), offset - starts[-1] + 1
+    """1-based line and column (in code points) of `offset` in `text`, lines ending as LINE_BREAK says."""
+    # Counted in place, not by listing line starts: it is asked once per finding.
+    breaks = text.count("\n", 0, offset) + text.count("\r", 0, offset) - text.count("\r\n", 0, offset)
+    start = max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
+    return breaks + 1, offset - start + 1
