@@ -1,12 +1,13 @@
 """Benchmark: generated hostile inputs through check() in-process and a sample through the command line.
 
-Prints tried / tracebacks / wrong exit / over 2 s / hangs, then the worst inputs. The checks run in a
-worker process the bench watches: one that does not answer within the hang bound is counted as a hang,
-killed and replaced. Each input is written to `<found>/current.json` before the worker sees it, so a
-hang, a crash or a killed bench never loses it; every hung, crashed, failing or slow input is kept there
-as its own file (`hang-check-1670.json`), which `--replay` runs again. Progress lines carry the running
-tallies, so a run stopped early still gives its figures.
-Run: PYTHONPATH=src python bench/bench_fuzz.py [--count 100000] [--cli 2000] [--found DIR]
+Prints tried / tracebacks / wrong exit / over 2 s / hangs, then the worst inputs. The checks run in
+worker processes the bench watches (`--jobs N` of them, one input each at a time): one that does not
+answer within the hang bound is counted as a hang, killed and replaced. Each input is written to
+`<found>/current-N.json` before worker N sees it, so a hang, a crash or a killed bench never loses it;
+every hung, crashed, failing or slow input is kept there as its own file (`hang-check-1670.json`),
+which `--replay` runs again. Progress lines carry the running tallies, so a run stopped early still
+gives its figures.
+Run: PYTHONPATH=src python bench/bench_fuzz.py [--count 100000] [--cli 2000] [--jobs 2] [--found DIR]
      PYTHONPATH=src python bench/bench_fuzz.py --replay DIR/hang-check-1670.json [...]
 """
 
@@ -17,6 +18,7 @@ import base64
 import io
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import random
 import sys
@@ -131,8 +133,11 @@ def worker(connection: Connection) -> None:
 class Watched:
     """A worker process and the pipe to it, replaced when it hangs or dies."""
 
-    def __init__(self, hang_seconds: float = HANG_SECONDS) -> None:
+    def __init__(self, slot: int, hang_seconds: float = HANG_SECONDS) -> None:
+        self.slot = slot
         self.hang_seconds = hang_seconds
+        self.item: tuple[str, object, int] | None = None  # the input it is checking, if any
+        self.sent_at = 0.0
         self.start()
 
     def start(self) -> None:
@@ -142,20 +147,30 @@ class Watched:
         if not self.connection.poll(300) or self.connection.recv() != "ready":
             raise SystemExit("the worker did not start")
 
-    def run(self, item: tuple[str, object]) -> Outcome | None:
-        """The outcome, or None for a hang (the worker is then killed and replaced)."""
-        self.connection.send(item)
-        if self.connection.poll(self.hang_seconds):
-            try:
-                return self.connection.recv()
-            except EOFError:
-                pass  # the worker died: counted as a traceback below
+    def send(self, item: tuple[str, object, int]) -> None:
+        self.item = item
+        self.sent_at = time.monotonic()
+        self.connection.send(item[:2])
+
+    def receive(self) -> Outcome:
+        """The answer to the input sent (a worker that died is counted as a traceback, and replaced)."""
+        self.item = None
+        try:
+            return self.connection.recv()
+        except EOFError:
+            self.process.join()
             self.start()
             return Outcome("traceback", 0.0, "the worker died")
+
+    def overdue(self) -> bool:
+        return self.item is not None and time.monotonic() - self.sent_at > self.hang_seconds
+
+    def replace(self) -> None:
+        """Kill the hung worker and start another."""
+        self.item = None
         self.process.kill()
         self.process.join()
         self.start()
-        return None
 
     def stop(self) -> None:
         self.connection.send(None)
@@ -186,25 +201,25 @@ def recorded(path: Path) -> tuple[str, object]:
 
 
 class Found:
-    """The folder where inputs are kept: the current one, rewritten before each run, and every input
-    that hung, crashed, failed or was slow, each in its own file."""
+    """The folder where inputs are kept: each worker's current one (`current-0.json`), rewritten before
+    it runs, and every input that hung, crashed, failed or was slow, each in its own file."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
-        self.current = folder / "current.json"
-        self.text = ""
+        self.texts: dict[int, str] = {}
 
-    def before(self, mode: str, index: int, seed: int, payload: object) -> None:
-        self.text = json.dumps(record(mode, index, seed, payload))
+    def before(self, slot: int, mode: str, index: int, seed: int, payload: object) -> None:
+        self.texts[slot] = json.dumps(record(mode, index, seed, payload))
         # Written whole, then renamed: a bench killed mid-write leaves the previous input intact.
-        partial = self.current.with_suffix(".partial")
-        partial.write_text(self.text, encoding="utf-8")
-        partial.replace(self.current)
+        current = self.folder / f"current-{slot}.json"
+        partial = current.with_suffix(".partial")
+        partial.write_text(self.texts[slot], encoding="utf-8")
+        partial.replace(current)
 
-    def keep(self, what: str, mode: str, index: int) -> Path:
+    def keep(self, slot: int, what: str, mode: str, index: int) -> Path:
         path = self.folder / f"{what}-{mode}-{index}.json"
-        path.write_text(self.text, encoding="utf-8")
+        path.write_text(self.texts[slot], encoding="utf-8")
         return path
 
 
@@ -213,16 +228,16 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=100_000, help="inputs through check()")
     parser.add_argument("--cli", type=int, default=2_000, help="inputs through `septfois check -`")
     parser.add_argument("--seed", type=int, default=14)
+    parser.add_argument("--jobs", type=int, default=1, help="workers checking inputs side by side")
     parser.add_argument("--found", default="fuzz-found", help="folder for the current and the bad inputs")
     parser.add_argument("--replay", nargs="+", type=Path, help="run these saved inputs instead")
     parser.add_argument("--every", type=int, default=1000, help="a progress line every N inputs")
     parser.add_argument("--hang", type=float, default=HANG_SECONDS, help="seconds without an answer")
     options = parser.parse_args()
-    watched_seconds = options.hang
     found = Found(Path(options.found))
-    print(f"inputs kept in {found.folder}/ (current.json: the one running)", flush=True)
+    print(f"inputs kept in {found.folder}/ (current-N.json: the one worker N is checking)", flush=True)
     rng = random.Random(options.seed)
-    watched = Watched(watched_seconds)
+    workers = [Watched(slot, options.hang) for slot in range(max(1, options.jobs))]
     tallies = {"tried": 0, "tracebacks": 0, "wrong exit": 0, "over 2 s": 0, "hangs": 0}
     worst: list[tuple[float, str, str]] = []
     failures: list[str] = []
@@ -231,35 +246,62 @@ def main() -> None:
         inputs = ((*recorded(path), index) for index, path in enumerate(options.replay))
     else:
         inputs = generated(rng, options.count, options.cli)
-    for mode, payload, index in inputs:
-        found.before(mode, index, options.seed, payload)
-        outcome = watched.run((mode, payload))
+
+    def tally(slot: int, item: tuple[str, object, int], outcome: Outcome | None) -> None:
+        nonlocal worst
+        mode, payload, index = item
         tallies["tried"] += 1
         if outcome is None:
             tallies["hangs"] += 1
-            failures.append(f"hang ({mode} #{index}): {show(payload)} -> {found.keep('hang', mode, index)}")
-            continue
-        if outcome.kind != "ok":
-            key = "tracebacks" if outcome.kind == "traceback" else "wrong exit"
-            tallies[key] += 1
-            kept = found.keep(outcome.kind.replace(" ", "-"), mode, index)
-            failures.append(f"{outcome.kind} ({mode} #{index}): {show(payload)} -> {kept}\n{outcome.detail}")
-        if outcome.cpu > SLOW_SECONDS:
-            tallies["over 2 s"] += 1
-            found.keep("slow", mode, index)
-        worst = sorted([*worst, (outcome.cpu, f"{mode} #{index}", show(payload))], key=lambda w: -w[0])[:5]
+            kept = found.keep(slot, "hang", mode, index)
+            failures.append(f"hang ({mode} #{index}): {show(payload)} -> {kept}")
+        else:
+            if outcome.kind != "ok":
+                tallies["tracebacks" if outcome.kind == "traceback" else "wrong exit"] += 1
+                kept = found.keep(slot, outcome.kind.replace(" ", "-"), mode, index)
+                failures.append(f"{outcome.kind} ({mode} #{index}): {show(payload)} -> {kept}")
+                failures.append(outcome.detail)
+            if outcome.cpu > SLOW_SECONDS:
+                tallies["over 2 s"] += 1
+                found.keep(slot, "slow", mode, index)
+            worst.append((outcome.cpu, f"{mode} #{index}", show(payload)))
+            worst = sorted(worst, key=lambda w: -w[0])[:5]
         if tallies["tried"] % options.every == 0:
             figures = ", ".join(f"{name} {value:,}" for name, value in tallies.items())
             print(f"  {mode} #{index:,}: {figures} in {time.monotonic() - started:,.0f}s", flush=True)
-    watched.stop()
+
+    exhausted = False
+    while True:
+        for watched in workers:
+            if watched.item is None and not exhausted:
+                item = next(inputs, None)
+                if item is None:
+                    exhausted = True
+                    break
+                found.before(watched.slot, item[0], item[2], options.seed, item[1])
+                watched.send(item)
+        busy = [watched for watched in workers if watched.item is not None]
+        if not busy:
+            break
+        ready = multiprocessing.connection.wait([watched.connection for watched in busy], timeout=1.0)
+        for watched in busy:
+            item = watched.item
+            assert item is not None
+            if watched.connection in ready:
+                tally(watched.slot, item, watched.receive())
+            elif watched.overdue():
+                watched.replace()
+                tally(watched.slot, item, None)
+    for watched in workers:
+        watched.stop()
     print(" / ".join(tallies))
     print(" / ".join(f"{value:,}" for value in tallies.values()))
     print("target: 0 tracebacks, 0 wrong exit codes, 0 hangs")
-    print(f"wall time: {time.monotonic() - started:,.0f}s")
+    print(f"wall time: {time.monotonic() - started:,.0f}s with {len(workers)} worker(s)")
     print("worst inputs (CPU seconds):")
     for cpu, where, summary in worst:
         print(f"  {cpu:6.2f}s {where:<12} {summary}")
-    for failure in failures[:20]:
+    for failure in failures[:40]:
         print(failure)
 
 
