@@ -275,6 +275,14 @@ def test_a_run_of_capitalised_words_ending_on_a_business_word_is_not_a_person() 
     assert found("full-name", "Thanks to Sam Lewis for the pizza.") == ["Sam Lewis"]
 
 
+def test_a_place_or_a_product_named_after_someone_is_not_a_person() -> None:
+    assert found("full-name", "Les élèves du lycée Victor Hugo ont gagné.", lang="fr") == []
+    assert found("full-name", "Hôpital Georges Pompidou : nouvelle aile ouverte.", lang="fr") == []
+    assert found("full-name", "Investissez dans la SCPI Pierre Azur dès 1 000 €.", lang="fr") == []
+    assert found("full-name", "Notre collègue Pierre Martin nous rejoint.", lang="fr") == ["Pierre Martin"]
+    assert found("full-name", "Notre DRH Pierre Martin nous rejoint.", lang="fr") == ["Pierre Martin"]
+
+
 def test_a_dismissal_next_to_a_name_is_a_named_dispute_but_fired_up_is_not() -> None:
     assert found("named-dispute", "We fired Jake Morrison today for stealing.") == ["Jake Morrison"]
     assert found("named-dispute", "Jake Morrison fired up the new ovens today.") == []

@@ -135,6 +135,25 @@ _CAPITALISED_WORDS = _words(
     """
 )
 _NOT_NAMES = _GREETINGS | _BUSINESS_WORDS | _CAPITALISED_WORDS
+# Nouns of places, institutions and products that French names after a person, the noun first ("le
+# lycée Victor Hugo", "l'hôpital Georges Pompidou", "la fondation Abbé Pierre", "le fonds Marie Curie"):
+# the name after one of them names the thing, not someone (compared folded).
+_NAMED_AFTER_SOMEONE = _words(
+    """
+    lycee college ecole universite faculte institut hopital chu ehpad centre fondation association fonds
+    societe entreprise cabinet residence cite stade gymnase piscine musee theatre salle parc jardin square
+    pont gare aeroport station metro prix bourse programme projet operation marque gamme collection
+    produit modele application appli logiciel plateforme
+    """
+)
+# Before a name, an acronym after a determiner is a product or an organisation ("la SCPI Pierre Azur",
+# "le FCP Jean Moulin"); roles (DRH, CEO) are in _CAPITALISED_WORDS and still open a person's name.
+_ACRONYM_AFTER_DETERMINER = regex.compile(
+    r"(?:^|[\s(])(?:l['’]|(?:le|la|les|un|une|du|des|au|aux|ce|cette|notre|votre|the|our|your|a|an|this)\s+)"
+    r"(?P<acronym>\p{Lu}{2,6})\s+$",
+    regex.IGNORECASE,
+)
+_WORD_BEFORE = regex.compile(r"(?:^|[\s('’])(?P<word>[\w-]+)\s+$")
 
 _HONORIFIC_WORDS = HONORIFICS
 _NOT_NAMES_OR_HONORIFICS = _NOT_NAMES | _HONORIFIC_WORDS
@@ -303,6 +322,22 @@ def _is_particle(word: str) -> bool:
     return regex.fullmatch(_PARTICLE, word) is not None
 
 
+def _named_after_someone(text: str, start: int) -> bool:
+    """Whether the word before `start` makes the name there a thing's: an institution or product noun
+    (`_NAMED_AFTER_SOMEONE`), or an acronym after a determiner that is not a role."""
+    before = text[max(0, start - 40) : start]
+    word = _WORD_BEFORE.search(before)
+    if word is not None and _folded_word(word["word"]) in _NAMED_AFTER_SOMEONE:
+        return True
+    acronym = _ACRONYM_AFTER_DETERMINER.search(before)
+    # IGNORECASE lets the determiner take any case; the acronym itself must be written in capitals.
+    return (
+        acronym is not None
+        and acronym["acronym"].isupper()
+        and _folded_word(acronym["acronym"]) not in _NOT_NAMES_OR_HONORIFICS
+    )
+
+
 def _is_first_name(word: str) -> bool:
     known = first_names()
     folded = fold_text(word)
@@ -333,6 +368,8 @@ def _names(analysis: Analysis, *, full: bool) -> tuple[Name, ...]:
     for match in _NAME.finditer(text):
         words = match.group().split()
         start = match.start()
+        if _folded_word(words[0]) in _NAMED_AFTER_SOMEONE:
+            continue  # "Lycée Victor Hugo" opening a sentence: the noun is capitalised, the run a place's
         honorific_at: int | None = None
         names_a_thing = False  # "Maison Pellerin", "Ramadan Moubarak": what follows belongs to a thing
         # Drop the leading words that are greetings or common capitalised words; note an honorific.
@@ -349,6 +386,8 @@ def _names(analysis: Analysis, *, full: bool) -> tuple[Name, ...]:
             continue  # "Sam Loves Pizza", "Julie Martin Immobilier": a business, whoever it is named after
         if not words or any(_folded_word(word) in _NOT_NAMES_OR_HONORIFICS for word in words):
             continue
+        if honorific_at is None and _named_after_someone(text, start):
+            continue  # "le lycée Victor Hugo", "la SCPI Pierre Azur": a place or a product
         honorific = honorific_at is not None
         end = text.index(words[-1], start) + len(words[-1])
         if any(s < end and start < e for s, e in blocked):
