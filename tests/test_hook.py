@@ -73,6 +73,15 @@ def test_a_clean_staged_post_is_committed_even_with_a_risky_unstaged_change(repo
     assert git(repo, "show", "HEAD:posts/launch.md").stdout == CLEAN
 
 
+def test_hook_run_ends_with_a_line_counting_every_staged_post_clean_or_not(repo: Path, run_cli) -> None:
+    stage(repo, "posts/launch.md", '+++\nlang = "en"\n+++\n\n' + RISKY)
+    stage(repo, "posts/thanks.md", CLEAN)
+    done = run_cli(["hook", "run"])
+    assert done.code == 1
+    last = done.out.strip().splitlines()[-1]
+    assert last.startswith("2 posts in 2 files; 1 error") and "sensitive:market 1" in last
+
+
 def test_a_risky_schedule_row_stops_the_commit_and_a_readme_is_not_a_post(repo: Path, run_cli) -> None:
     assert run_cli(["hook", "install"]).code == 0
     stage(repo, "README.md", RISKY)

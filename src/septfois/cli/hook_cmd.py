@@ -74,7 +74,7 @@ def run_hook(args: argparse.Namespace) -> int:
         return EXIT_OK
     config = service.configured(args)
     checker = service.make_checker(args, config)
-    had_error = False
+    unreadable = 0
     objects = hook.staged_objects(top)
     items = []
     for path in paths:
@@ -83,7 +83,8 @@ def run_hook(args: argparse.Namespace) -> int:
             items.extend(located(staged.content, path, service.base_post(args, config)))
         except InputError as error:
             print(f"septfois: {error}", file=sys.stderr)
-            had_error = True
+            unreadable += 1
+    had_error = unreadable > 0
     limit = client.time_limit()
     reports, overran = service.check_located_within(checker, items, budget(limit))
     if overran is not None:
@@ -95,10 +96,11 @@ def run_hook(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         had_error = True
-    from septfois.cli.formats import render
+    from septfois.cli.formats import render, summary
 
-    # Posts without findings would only bury the ones that stop the commit.
+    # Posts without findings would only bury the ones that stop the commit; the closing line counts them.
     sys.stdout.write(render([r for r in reports if r.report.findings], "text", ui_lang=config.ui_language))
+    sys.stdout.write(summary(reports, unreadable=unreadable, ui_lang=config.ui_language))
     sys.stdout.flush()
     code = service.exit_code([r.report for r in reports], config.fail_on, had_error)
     if code != EXIT_OK:
