@@ -3,7 +3,8 @@
 Prints, for each family and length, the CPU time of `Checker.check` (models warm, every platform asked,
 the best of `--repeat` runs so that a pause of the machine is not read as a cost) beside the 10 s
 target, and the ratio to the previous length beside the 2.2× target of a linear cost.
-Run: PYTHONPATH=src python bench/bench_pathological.py [--families NAME,NAME] [--smallest BYTES] [--repeat N]
+Run: PYTHONPATH=src python bench/bench_pathological.py [--families NAME,NAME] [--smallest BYTES]
+     [--largest BYTES] [--repeat N]
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--families", default=",".join(FAMILIES), help="comma-separated family names")
     parser.add_argument("--smallest", type=int, default=125_000, help="first length, in bytes")
+    parser.add_argument("--largest", type=int, default=LIMIT_BYTES, help="last length, in bytes")
     parser.add_argument("--repeat", type=int, default=3, help="runs per length; the best is shown")
     parser.add_argument("--json", action="store_true", help="also print one JSON line per figure")
     options = parser.parse_args()
@@ -77,7 +79,7 @@ def main() -> None:
     checker.check(Post(text="Bonjour à tous, une première vérification pour chauffer le modèle."))
     sizes = []
     size = options.smallest
-    while size <= LIMIT_BYTES:
+    while size <= min(options.largest, LIMIT_BYTES):
         sizes.append(size)
         size *= 2
     print(f"{'family':<18}{'bytes':>10}{'cpu':>9}{'target':>9}{'ratio':>8}{'target':>8}")
