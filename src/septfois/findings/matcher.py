@@ -365,7 +365,11 @@ def post_doc(analysis: Analysis) -> tuple[Any, Words]:
 
     def build() -> Any:
         with _lock:  # the shared vocabulary's string store is not documented as thread-safe
-            doc = Doc(vocab(), words=list(words.norms) or [" "], lemmas=list(words.lemmas) or [" "])
+            # spaCy refuses an empty word; a word that folds to nothing (combining marks alone) becomes a
+            # space, which no pattern names.
+            norms = [norm or " " for norm in words.norms] or [" "]
+            lemmas = [lemma or " " for lemma in words.lemmas] or [" "]
+            doc = Doc(vocab(), words=norms, lemmas=lemmas)
             for token, norm in zip(doc, words.norms, strict=False):
                 token.norm_ = norm
         return doc
