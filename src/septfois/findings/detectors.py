@@ -149,9 +149,8 @@ _NAMED_AFTER_SOMEONE = _words(
 # Before a name, an acronym after a determiner is a product or an organisation ("la SCPI Pierre Azur",
 # "le FCP Jean Moulin"); roles (DRH, CEO) are in _CAPITALISED_WORDS and still open a person's name.
 _ACRONYM_AFTER_DETERMINER = regex.compile(
-    r"(?:^|[\s(])(?:l['’]|(?:le|la|les|un|une|du|des|au|aux|ce|cette|notre|votre|the|our|your|a|an|this)\s+)"
-    r"(?P<acronym>\p{Lu}{2,6})\s+$",
-    regex.IGNORECASE,
+    r"(?:^|[\s(])(?i:l['’]|(?:le|la|les|un|une|du|des|au|aux|ce|cette|notre|votre|the|our|your|a|an|this)\s+)"
+    r"(?P<acronym>\p{Lu}{2,6})\s+$"
 )
 _WORD_BEFORE = regex.compile(r"(?:^|[\s('’])(?P<word>[\w-]+)\s+$")
 
@@ -330,12 +329,7 @@ def _named_after_someone(text: str, start: int) -> bool:
     if word is not None and _folded_word(word["word"]) in _NAMED_AFTER_SOMEONE:
         return True
     acronym = _ACRONYM_AFTER_DETERMINER.search(before)
-    # IGNORECASE lets the determiner take any case; the acronym itself must be written in capitals.
-    return (
-        acronym is not None
-        and acronym["acronym"].isupper()
-        and _folded_word(acronym["acronym"]) not in _NOT_NAMES_OR_HONORIFICS
-    )
+    return acronym is not None and _folded_word(acronym["acronym"]) not in _NOT_NAMES_OR_HONORIFICS
 
 
 def _is_first_name(word: str) -> bool:
