@@ -6,8 +6,9 @@ answer within the hang bound is counted as a hang, killed and replaced. Each inp
 `<found>/current-N.json` before worker N sees it, so a hang, a crash or a killed bench never loses it;
 every hung, crashed, failing or slow input is kept there as its own file (`hang-check-1670.json`),
 which `--replay` runs again. Progress lines carry the running tallies, so a run stopped early still
-gives its figures.
+gives its figures, and `--start N` goes on from input N with the same inputs a whole run would have.
 Run: PYTHONPATH=src python bench/bench_fuzz.py [--count 100000] [--cli 2000] [--jobs 2] [--found DIR]
+     [--seed N] [--start N]
      PYTHONPATH=src python bench/bench_fuzz.py --replay DIR/hang-check-1670.json [...]
 """
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import base64
 import io
+import itertools
 import json
 import multiprocessing
 import multiprocessing.connection
@@ -230,6 +232,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--jobs", type=int, default=1, help="workers checking inputs side by side")
     parser.add_argument("--found", default="fuzz-found", help="folder for the current and the bad inputs")
+    parser.add_argument(
+        "--start", type=int, default=0, help="skip the seed's first N inputs (resume a run stopped after N)"
+    )
     parser.add_argument("--replay", nargs="+", type=Path, help="run these saved inputs instead")
     parser.add_argument("--every", type=int, default=1000, help="a progress line every N inputs")
     parser.add_argument("--hang", type=float, default=HANG_SECONDS, help="seconds without an answer")
@@ -245,7 +250,10 @@ def main() -> None:
     if options.replay:
         inputs = ((*recorded(path), index) for index, path in enumerate(options.replay))
     else:
-        inputs = generated(rng, options.count, options.cli)
+        # The inputs skipped are still generated: input N of a seed is the same whatever the start.
+        inputs = itertools.islice(generated(rng, options.count, options.cli), options.start, None)
+        if options.start:
+            print(f"from input {options.start:,} of seed {options.seed}", flush=True)
 
     def tally(slot: int, item: tuple[str, object, int], outcome: Outcome | None) -> None:
         nonlocal worst
