@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import signal
 import sys
 import sysconfig
 import tempfile
@@ -22,6 +23,13 @@ DATA = REPO / "tests" / "data"
 # Labelled posts copied from the invented dev corpus, chosen for what they exercise (see its README).
 DEV_SAMPLE = DATA / "corpus" / "posts_dev_sample.jsonl"
 DEV = DEV_SAMPLE
+
+
+# A shell starts a background job (`cmd &`, nohup) with Ctrl-C ignored, and an ignored signal stays
+# ignored across exec: the commands the tests start and interrupt would never see their SIGINT. Give
+# the suite, and so every process it starts, the disposition a terminal gives.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def corpus_lines() -> list[str]:
