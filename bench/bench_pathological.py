@@ -136,6 +136,9 @@ def main() -> None:
         if fit is not None:
             span = f"{fitted[0][0]}-{fitted[-1][0]} bytes"
             print(f"{name:<18}{'fitted per doubling, ' + span:>36}{fit:>7.2f}x{TARGET_RATIO:>7.1f}x")
+            if options.json:
+                span_bytes = {"from": fitted[0][0], "to": fitted[-1][0]}
+                print(json.dumps({"family": name, "fitted_ratio": fit, **span_bytes}))
             worst_fit = max(worst_fit, fit)
     print(
         f"worst cpu {worst_cpu:.2f}s (target {TARGET_SECONDS:.1f}s); "
