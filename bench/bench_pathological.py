@@ -15,6 +15,7 @@ import argparse
 import gc
 import json
 import math
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -78,13 +79,13 @@ def cpu_seconds(checker: Checker, texts: list[str], repeat: int) -> list[float]:
 def fitted_ratio(sizes: list[int], figures: list[float]) -> float | None:
     """The time ratio per doubling of the length that fits all the figures at once (least squares on
     log time against log length): one slow cell moves it far less than it moves its own ratio."""
-    points = [(math.log2(size), math.log2(cpu)) for size, cpu in zip(sizes, figures, strict=True)]
-    if len(points) < 3:
+    if len(sizes) < 3:
         return None
-    mean_x = sum(x for x, _ in points) / len(points)
-    mean_y = sum(y for _, y in points) / len(points)
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / sum((x - mean_x) ** 2 for x, _ in points)
-    return 2.0**slope
+    fit = statistics.linear_regression(
+        [math.log2(size) for size in sizes],
+        [math.log2(cpu) for cpu in figures],
+    )
+    return 2.0**fit.slope
 
 
 def read_whole(checker: Checker, text: str) -> bool:
