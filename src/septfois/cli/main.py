@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import sys
 from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import NoReturn
 
 from septfois import __version__
 from septfois.cli.options import UsageError, add_check_options
@@ -139,4 +141,15 @@ def entry() -> None:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         code = EXIT_OK
-    sys.exit(code)
+    _leave(code)
+
+
+def _leave(code: int) -> NoReturn:
+    """Exit with `code`. A process that loaded the language models leaves without tearing them down:
+    freeing spaCy's objects one by one cost about 0.7 s of every cold check, for nothing."""
+    if "spacy" not in sys.modules:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(BrokenPipeError, ValueError):  # the reader went away, or it was closed
+            stream.flush()
+    os._exit(code)

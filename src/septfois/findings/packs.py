@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib import resources
@@ -21,7 +21,7 @@ from septfois.findings.ruletypes import RULE_TYPES, Detect, is_second_opinion
 from septfois.findings.ruletypes.pattern import PatternType
 from septfois.findings.timing import QuietWindow, quiet_window
 from septfois.model import CATEGORIES, LANGUAGES, LEVEL_NAMES, UI_LANGS, Level, Post
-from septfois.tomlpos import key_line, tomllib
+from septfois.tomlpos import KeyLines, key_line, tomllib
 
 PACK_KEYS = frozenset({"id", "version", "title", "languages", "description"})
 RULE_KEYS = frozenset(
@@ -162,34 +162,34 @@ def _load_pack(path: Path, name: str) -> Pack:
         raise PackError(
             name, key_line(source, error.path), schema.show_path(error.path), error.problem
         ) from None
+    lines = KeyLines(source)
     return replace(
-        pack, rules=tuple(_with_lines(rule, index, source) for index, rule in enumerate(pack.rules))
+        pack, rules=tuple(_with_lines(rule, index, lines) for index, rule in enumerate(pack.rules))
     )
 
 
-def _with_lines(rule: Rule, index: int, source: str) -> Rule:
+def _with_lines(rule: Rule, index: int, source: KeyLines) -> Rule:
     """Record where a rule and each of its examples stand, for `rules show` and `rules test`."""
 
     def examples(key: str, items: tuple[Example, ...]) -> tuple[Example, ...]:
-        first = key_line(source, ("rule", index, key))
+        first = source.line(("rule", index, key))
         return tuple(
-            replace(example, line=_example_line(source, first, example.post.text)) for example in items
+            replace(example, line=_example_line(source.lines, first, example.post.text)) for example in items
         )
 
     return replace(
         rule,
-        line=key_line(source, ("rule", index)),
+        line=source.line(("rule", index)),
         must_flag=examples("must_flag", rule.must_flag),
         must_pass=examples("must_pass", rule.must_pass),
     )
 
 
-def _example_line(source: str, first: int | None, text: str) -> int | None:
+def _example_line(lines: Sequence[str], first: int | None, text: str) -> int | None:
     """The line of an example's text at or after its list's first line (found by its opening words)."""
     if first is None:
         return None
     needle = text.splitlines()[0][:40] if text else ""
-    lines = source.splitlines()
     for number in range(first, len(lines) + 1):
         if needle and needle in lines[number - 1].replace('\\"', '"'):
             return number
