@@ -395,30 +395,59 @@ def register(words: Iterable[str]) -> None:
     _register(skeleton(word) for word in words if skeleton(word).replace("'", "").isalpha())
 
 
+@dataclass(frozen=True)
+class _Group:
+    """Patterns filed under one anchor, a word position each of them needs: a match holds a token of the
+    anchor's words, and reaches at most `reach` tokens (None: no bound) either side of it."""
+
+    matcher: Any
+    attr: str
+    words: frozenset[str]
+    reach: int | None
+    needs: tuple[tuple[tuple[str, frozenset[str]], ...], ...]  # what each of its patterns needs
+
+
 class TokenPatterns:
-    """Compiled patterns: one spaCy Matcher, run on a Doc built from the post's tokens (never spaCy's own
-    Doc: rule types see the plain Analysis), with disguised spellings of the words patterns name read."""
+    """Compiled patterns: spaCy Matchers, run on a Doc built from the post's tokens (never spaCy's own
+    Doc: rule types see the plain Analysis), with disguised spellings of the words patterns name read.
+
+    spaCy's Matcher tries every pattern at every token, so a post costs its length times the number of
+    patterns. Patterns are therefore filed under an anchor (the needed word position accepting the fewest
+    words), one Matcher per anchor: a post runs only the groups whose anchor words and other needed words
+    it holds, and only on the tokens around each anchor word a match can reach. The matches are those one
+    Matcher of every pattern would give the whole post (overlaps within a key resolved longest first, as
+    its greedy="LONGEST" does)."""
 
     def __init__(self, patterns: Mapping[str, Sequence[list[dict[str, Any]]]]) -> None:
         from spacy.matcher import Matcher
 
-        self._matcher = Matcher(vocab())
+        # Patterns that need no listed word run on every post that has words, over all of them.
+        self._everywhere = Matcher(vocab())
+        filed: dict[tuple[str, frozenset[str]], list[tuple[str, list[dict[str, Any]], Any]]] = {}
         named: set[str] = set()
-        needs: list[tuple[tuple[str, frozenset[str]], ...]] = []
         for key, compiled in patterns.items():
-            self._matcher.add(key, list(compiled), greedy="LONGEST")
             named |= pattern_words(compiled)
-            needs.extend(_needs(pattern) for pattern in compiled)
-        # What each pattern needs among the post's words, checked before any Doc is built: most posts can
-        # match none of a rule's patterns. A pattern that needs no listed word leaves it to the Matcher.
-        self._needs = None if any(not need for need in needs) else tuple(dict.fromkeys(needs))
-        # Each need filed under the words of its narrowest position: a post's words then pick out the
-        # needs worth checking, so a rule costs a set intersection per post, not a look at every pattern.
+            for pattern in compiled:
+                need = _needs(pattern)
+                if not need:
+                    self._everywhere.add(key, [pattern])
+                    continue
+                anchor = min(need, key=lambda position: len(position[1]))
+                filed.setdefault(anchor, []).append((key, pattern, need))
+        self._groups: list[_Group] = []
+        for (attr, words), members in filed.items():
+            matcher = Matcher(vocab())
+            for key, pattern, _ in members:
+                matcher.add(key, [pattern])
+            reaches = [_reach(pattern) for _, pattern, _ in members]
+            reach = None if None in reaches else max(r for r in reaches if r is not None)
+            needs = tuple(dict.fromkeys(need for _, _, need in members))
+            self._groups.append(_Group(matcher, attr, words, reach, needs))
+        # Each group filed under its anchor words: a post's words pick out the groups worth a look.
         self._by_word: dict[tuple[str, str], list[int]] = {}
-        for index, need in enumerate(self._needs or ()):
-            attr, accepted = min(need, key=lambda position: len(position[1]))
-            for word in accepted:
-                self._by_word.setdefault((attr, word), []).append(index)
+        for index, group in enumerate(self._groups):
+            for word in group.words:
+                self._by_word.setdefault((group.attr, word), []).append(index)
         self._keys = frozenset(self._by_word)
         _register(named)
 
@@ -426,22 +455,100 @@ class TokenPatterns:
         """Original-offset spans each pattern key matched (overlaps within a key resolved longest first)."""
         if not analysis.tokens:
             return {}
-        if self._needs is not None:
-            pairs, present = post_word_sets(analysis)
-            candidates = {index for key in self._keys & pairs for index in self._by_word[key]}
-            if not any(
-                all(not present[attr].isdisjoint(ok) for attr, ok in self._needs[index])
-                for index in candidates
-            ):
-                return {}
+        pairs, present = post_word_sets(analysis)
+        candidates = sorted({index for key in self._keys & pairs for index in self._by_word[key]})
+        groups = [
+            group
+            for group in (self._groups[index] for index in candidates)
+            if any(all(not present[attr].isdisjoint(ok) for attr, ok in need) for need in group.needs)
+        ]
+        everywhere = len(self._everywhere) > 0
+        if not groups and not everywhere:
+            return {}
         doc, words = post_doc(analysis)
+        size = len(doc)
+        positions = post_word_positions(analysis) if groups else {}
+        found: dict[int, set[tuple[int, int]]] = {}
         with _lock:
-            found = self._matcher(doc)
+            if everywhere:
+                for match_id, start, end in self._everywhere(doc):
+                    found.setdefault(match_id, set()).add((start, end))
+            for group in groups:
+                for first, last in _windows(group, positions, size):
+                    for match_id, start, end in group.matcher(doc[first:last]):
+                        found.setdefault(match_id, set()).add((first + start, first + end))
         strings = vocab().strings
-        spans: dict[str, list[Span]] = {}
-        for match_id, start, end in found:
-            spans.setdefault(strings[match_id], []).append((words.spans[start][0], words.spans[end - 1][1]))
-        return spans
+        return {
+            strings[match_id]: [(words.spans[start][0], words.spans[end - 1][1]) for start, end in kept]
+            for match_id, kept in (
+                (match_id, _longest_first(pairs, size)) for match_id, pairs in found.items()
+            )
+        }
+
+
+def _windows(group: _Group, positions: Mapping[str, Mapping[str, list[int]]], size: int) -> list[Span]:
+    """The token ranges a match of `group` can lie in: around each of its anchor words, merged."""
+    if group.reach is None:
+        return [(0, size)]
+    by_word = positions[group.attr]
+    anchors = sorted(at for word in group.words for at in by_word.get(word, ()))
+    merged: list[Span] = []
+    for at in anchors:
+        first, last = max(0, at - group.reach + 1), min(size, at + group.reach)
+        if merged and first <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
+        else:
+            merged.append((first, last))
+    return merged
+
+
+def _longest_first(pairs: set[tuple[int, int]], size: int) -> list[tuple[int, int]]:
+    """The matches spaCy's greedy="LONGEST" keeps: longest first (earliest first among equals), each
+    kept unless it overlaps one kept already."""
+    taken = bytearray(size)
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(pairs, key=lambda pair: (pair[1] - pair[0], -pair[0]), reverse=True):
+        if not any(taken[start:end]):
+            kept.append((start, end))
+            taken[start:end] = b"\x01" * (end - start)
+    return kept
+
+
+def _reach(pattern: list[dict[str, Any]]) -> int | None:
+    """The most tokens a match of `pattern` can hold, or None when a repeat has no bound."""
+    total = 0
+    for spec in pattern:
+        op = spec.get("OP")
+        if op in (None, "!", "?"):
+            total += 1
+        elif op in ("*", "+"):
+            return None
+        else:
+            counted = _COUNTED.fullmatch(op)
+            if counted is None:
+                return None
+            most = counted.group(3) if counted.group(2) else counted.group(1)
+            if not most:
+                return None
+            total += int(most)
+    return total
+
+
+_POST_POSITIONS: MemoKey[dict[str, dict[str, list[int]]]] = MemoKey("matcher word positions")
+
+
+def post_word_positions(analysis: Analysis) -> dict[str, dict[str, list[int]]]:
+    """Per attribute (LEMMA, NORM), the positions of each of the post's words in its Matcher Doc."""
+
+    def compute() -> dict[str, dict[str, list[int]]]:
+        words = post_words(analysis)
+        positions: dict[str, dict[str, list[int]]] = {"LEMMA": {}, "NORM": {}}
+        for attr, column in (("LEMMA", words.lemmas), ("NORM", words.norms)):
+            for at, word in enumerate(column):
+                positions[attr].setdefault(word, []).append(at)
+        return positions
+
+    return analysis.memo.once(_POST_POSITIONS, compute, known_words())
 
 
 def _needs(pattern: list[dict[str, Any]]) -> tuple[tuple[str, frozenset[str]], ...]:
