@@ -235,13 +235,14 @@ class WordIndex:
     words: frozenset[str]  # the distinct words, for set operations with a lexicon's
     ordered: tuple[str, ...]  # the distinct words, sorted, for prefix search
     openings: frozenset[str]
+    characters: frozenset[str]  # every character of the text: a term opening with another is not there
 
     @classmethod
     def of(cls, text: str) -> WordIndex:
         starts: dict[str, list[int]] = {}
         for found in _WORD_RUN.finditer(text):
             starts.setdefault(found.group(), []).append(found.start())
-        return cls(starts, frozenset(starts), tuple(sorted(starts)), _openings(starts))
+        return cls(starts, frozenset(starts), tuple(sorted(starts)), _openings(starts), frozenset(text))
 
     def positions_with_prefix(self, prefix: str) -> list[int]:
         return [at for word in _with_prefix(self.ordered, self.openings, prefix) for at in self.starts[word]]

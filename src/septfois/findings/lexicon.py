@@ -155,6 +155,8 @@ class Lexicon:
             for at in index.positions_with_prefix(surface.head):
                 try_at(surface, at)
         for surface in self._compiled.literal:
+            if surface.parts[0][0] not in index.characters:
+                continue  # most posts hold none of the symbols such terms open with: no scan for them
             at = text.find(surface.parts[0])
             while at >= 0:
                 try_at(surface, at)

@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -89,7 +90,7 @@ class Rule:
     file: str
     line: int | None
 
-    @property
+    @cached_property  # asked of every rule for every post
     def second_opinion(self) -> bool:
         """Whether the rule runs after the others and stays quiet where one found its category (its
         type says so: a learned model's guess gives way to what a rule found for sure)."""

@@ -29,6 +29,7 @@ _BOUNDARY = regex.compile(r"\b", regex.UNICODE | regex.VERSION1)
 # Per post and accent folding: the case-folded view, and where its words' boundaries stand.
 _CASEFOLDED: MemoKey[str] = MemoKey("case-folded view")
 _BOUNDARIES: MemoKey[set[int]] = MemoKey("word boundaries")
+_CHARACTERS: MemoKey[frozenset[str]] = MemoKey("characters of the case-folded view")
 
 
 @dataclass(frozen=True)
@@ -60,8 +61,11 @@ class Starts:
         # A character that case-folds to several ("ß" -> "ss") would shift every offset after it.
         if len(folded) != len(view.text):
             return None
+        characters = analysis.memo.once(_CHARACTERS, lambda: frozenset(folded), accents)
         found: set[int] = set()
         for string in self.strings:
+            if string and string[0] not in characters:
+                continue  # a string opening with a character the text lacks: no need to scan for it
             at = folded.find(string)
             while at >= 0:
                 found.add(at)
@@ -71,6 +75,8 @@ class Starts:
                 _BOUNDARIES, lambda: {m.start() for m in _BOUNDARY.finditer(view.text)}, accents
             )
             for string in self.bounded - self.strings:
+                if string and string[0] not in characters:
+                    continue
                 at = folded.find(string)
                 while at >= 0:
                     if at in edges:
