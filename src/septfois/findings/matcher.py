@@ -478,12 +478,11 @@ class TokenPatterns:
                     for match_id, start, end in group.matcher(doc[first:last]):
                         found.setdefault(match_id, set()).add((first + start, first + end))
         strings = vocab().strings
-        return {
-            strings[match_id]: [(words.spans[start][0], words.spans[end - 1][1]) for start, end in kept]
-            for match_id, kept in (
-                (match_id, _longest_first(pairs, size)) for match_id, pairs in found.items()
-            )
-        }
+        spans: dict[str, list[Span]] = {}
+        for match_id, pairs in found.items():
+            kept = _longest_first(pairs, size)
+            spans[strings[match_id]] = [(words.spans[s][0], words.spans[e - 1][1]) for s, e in kept]
+        return spans
 
 
 def _windows(group: _Group, positions: Mapping[str, Mapping[str, list[int]]], size: int) -> list[Span]:
