@@ -206,7 +206,8 @@ class Analysis:
         return [start for start, _ in spans] if ordered else None
 
 
-def _positions(forms: Iterable[str]) -> dict[str, list[int]]:
+def positions_of(forms: Iterable[str]) -> dict[str, list[int]]:
+    """Each form, with the positions where it stands in `forms`."""
     found: dict[str, list[int]] = {}
     for position, form in enumerate(forms):
         found.setdefault(form, []).append(position)
@@ -262,7 +263,7 @@ class TokenIndex:
 
     @classmethod
     def of(cls, lemmas: tuple[str, ...], surfaces: tuple[str, ...]) -> TokenIndex:
-        by_lemma, by_surface = _positions(lemmas), _positions(surfaces)
+        by_lemma, by_surface = positions_of(lemmas), positions_of(surfaces)
         forms = frozenset({*by_lemma, *by_surface})
         return cls(lemmas, surfaces, by_lemma, by_surface, forms, tuple(sorted(forms)), _openings(forms))
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from septfois.analysis.textmap import fold_text
-from septfois.analysis.value import Analysis, MemoKey, Span, Token
+from septfois.analysis.value import Analysis, MemoKey, Span, Token, positions_of
 
 # Digits and symbols written for letters ("c0nnard", "a$$hole", "1d10t"): what each stands for.
 LEET = str.maketrans(
@@ -395,6 +395,10 @@ def register(words: Iterable[str]) -> None:
     _register(skeleton(word) for word in words if skeleton(word).replace("'", "").isalpha())
 
 
+# What a pattern needs among a post's words: per needed position, its attribute and the words it accepts.
+Need = tuple[tuple[str, frozenset[str]], ...]
+
+
 @dataclass(frozen=True)
 class _Group:
     """Patterns filed under one anchor, a word position each of them needs: a match holds a token of the
@@ -404,7 +408,7 @@ class _Group:
     attr: str
     words: frozenset[str]
     reach: int | None
-    needs: tuple[tuple[tuple[str, frozenset[str]], ...], ...]  # what each of its patterns needs
+    needs: tuple[Need, ...]  # what each of its patterns needs
 
 
 class TokenPatterns:
@@ -421,19 +425,24 @@ class TokenPatterns:
     def __init__(self, patterns: Mapping[str, Sequence[list[dict[str, Any]]]]) -> None:
         from spacy.matcher import Matcher
 
-        # Patterns that need no listed word run on every post that has words, over all of them.
-        self._everywhere = Matcher(vocab())
-        filed: dict[tuple[str, frozenset[str]], list[tuple[str, list[dict[str, Any]], Any]]] = {}
+        filed: dict[tuple[str, frozenset[str]], list[tuple[str, list[dict[str, Any]], Need]]] = {}
+        unanchored: list[tuple[str, list[dict[str, Any]]]] = []
         named: set[str] = set()
         for key, compiled in patterns.items():
             named |= pattern_words(compiled)
             for pattern in compiled:
                 need = _needs(pattern)
                 if not need:
-                    self._everywhere.add(key, [pattern])
+                    unanchored.append((key, pattern))
                     continue
                 anchor = min(need, key=lambda position: len(position[1]))
                 filed.setdefault(anchor, []).append((key, pattern, need))
+        # Patterns that need no listed word run on every post that has words, over all of them.
+        self._everywhere: Any = None
+        if unanchored:
+            self._everywhere = Matcher(vocab())
+            for key, pattern in unanchored:
+                self._everywhere.add(key, [pattern])
         self._groups: list[_Group] = []
         for (attr, words), members in filed.items():
             matcher = Matcher(vocab())
@@ -462,15 +471,14 @@ class TokenPatterns:
             for group in (self._groups[index] for index in candidates)
             if any(all(not present[attr].isdisjoint(ok) for attr, ok in need) for need in group.needs)
         ]
-        everywhere = len(self._everywhere) > 0
-        if not groups and not everywhere:
+        if not groups and self._everywhere is None:
             return {}
         doc, words = post_doc(analysis)
         size = len(doc)
         positions = post_word_positions(analysis) if groups else {}
         found: dict[int, set[tuple[int, int]]] = {}
         with _lock:
-            if everywhere:
+            if self._everywhere is not None:
                 for match_id, start, end in self._everywhere(doc):
                     found.setdefault(match_id, set()).add((start, end))
             for group in groups:
@@ -541,16 +549,12 @@ def post_word_positions(analysis: Analysis) -> dict[str, dict[str, list[int]]]:
 
     def compute() -> dict[str, dict[str, list[int]]]:
         words = post_words(analysis)
-        positions: dict[str, dict[str, list[int]]] = {"LEMMA": {}, "NORM": {}}
-        for attr, column in (("LEMMA", words.lemmas), ("NORM", words.norms)):
-            for at, word in enumerate(column):
-                positions[attr].setdefault(word, []).append(at)
-        return positions
+        return {"LEMMA": positions_of(words.lemmas), "NORM": positions_of(words.norms)}
 
     return analysis.memo.once(_POST_POSITIONS, compute, known_words())
 
 
-def _needs(pattern: list[dict[str, Any]]) -> tuple[tuple[str, frozenset[str]], ...]:
+def _needs(pattern: list[dict[str, Any]]) -> Need:
     """The word positions every match of `pattern` needs (not optional, not any word), with the words each
     accepts; a position matched by prefix is left out (the Matcher decides)."""
     found: list[tuple[str, frozenset[str]]] = []

@@ -169,18 +169,18 @@ def _load_pack(path: Path, name: str) -> Pack:
     )
 
 
-def _with_lines(rule: Rule, index: int, source: KeyLines) -> Rule:
+def _with_lines(rule: Rule, index: int, lines: KeyLines) -> Rule:
     """Record where a rule and each of its examples stand, for `rules show` and `rules test`."""
 
     def examples(key: str, items: tuple[Example, ...]) -> tuple[Example, ...]:
-        first = source.line(("rule", index, key))
+        first = lines.line(("rule", index, key))
         return tuple(
-            replace(example, line=_example_line(source.lines, first, example.post.text)) for example in items
+            replace(example, line=_example_line(lines.lines, first, example.post.text)) for example in items
         )
 
     return replace(
         rule,
-        line=source.line(("rule", index)),
+        line=lines.line(("rule", index)),
         must_flag=examples("must_flag", rule.must_flag),
         must_pass=examples("must_pass", rule.must_pass),
     )
