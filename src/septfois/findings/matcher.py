@@ -439,13 +439,15 @@ class TokenPatterns:
                 filed.setdefault(anchor, []).append((key, pattern, need))
         # Patterns that need no listed word run on every post that has words, over all of them.
         self._everywhere: Any = None
+        # compile_pattern writes every pattern from the pack's own syntax, which the pack loader checks:
+        # the Matcher's schema validation of each one would only add load time (a tenth of the packs').
         if unanchored:
-            self._everywhere = Matcher(vocab())
+            self._everywhere = Matcher(vocab(), validate=False)
             for key, pattern in unanchored:
                 self._everywhere.add(key, [pattern])
         self._groups: list[_Group] = []
         for (attr, words), members in filed.items():
-            matcher = Matcher(vocab())
+            matcher = Matcher(vocab(), validate=False)
             for key, pattern, _ in members:
                 matcher.add(key, [pattern])
             reaches = [_reach(pattern) for _, pattern, _ in members]
