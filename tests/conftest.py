@@ -121,6 +121,9 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / ".local" / "state"))
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(home / "run"))
+    # One cache for the whole session: what it holds (compiled patterns) is the same for every test, and
+    # each command the tests start would otherwise compile spaCy's French token pattern anew (3 s).
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
     # Commands run in-process, never through a background server (tests/test_daemon.py removes this).
     monkeypatch.setenv("SEPTFOIS_NO_DAEMON", "1")
 

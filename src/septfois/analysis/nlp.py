@@ -12,6 +12,7 @@ from typing import Any
 import regex
 
 from septfois.analysis.bounds import ANALYSED_TOKENS, bounded, split_runs
+from septfois.analysis.compiled_regex import import_with_cached_patterns
 from septfois.analysis.honorifics import HONORIFICS
 from septfois.analysis.textmap import MappedText, normalise
 from septfois.analysis.value import Analysis, Deferred, Entity, Span, Token
@@ -309,6 +310,9 @@ def _load(lang: str) -> tuple[str, Any, Any]:
     from spacy.util import is_package
 
     if lang == "fr":
+        # Its tokenizer exceptions compile a 1.45-million-character pattern on import (3.4 s of CPU):
+        # the compiled program is kept in the user's cache (compiled_regex.py).
+        import_with_cached_patterns("spacy.lang.fr.tokenizer_exceptions")
         # The parser is used only for sentence boundaries, yet it stays: the cheaper trained sentence
         # recogniser (senter) does not split at a colon where the parser does, and sentence-scoped
         # co-occurrence rules then fire across it (docs/performance.md, "Engine").
