@@ -5,8 +5,11 @@ the best of `--repeat` runs so that a pause of the machine is not read as a cost
 target, the ratio to the previous length beside the 2.2× target of a linear cost, and for each family
 the ratio per doubling fitted to all the lengths read whole (on a shared machine one cell's ratio can
 be off by half; the fit is what says whether the cost grows faster than the text).
+Checks run one after another in one process, as they do in the background process, and with its
+allocator settings (server.client.ALLOCATOR_ENV: the bench starts itself again with them); `--allocator
+default` measures glibc's defaults, which a one-shot `septfois check` in its own process has.
 Run: PYTHONPATH=src python bench/bench_pathological.py [--families NAME,NAME] [--smallest BYTES]
-     [--largest BYTES] [--repeat N]
+     [--largest BYTES] [--repeat N] [--allocator server|default]
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import argparse
 import gc
 import json
 import math
+import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,6 +28,7 @@ from pathlib import Path
 from septfois.engine import Checker
 from septfois.findings.platforms import PLATFORMS
 from septfois.model import Post
+from septfois.server.client import ALLOCATOR_ENV
 
 LIMIT_BYTES = 1_000_000
 TARGET_SECONDS = 10.0
@@ -101,7 +107,16 @@ def main() -> None:
     parser.add_argument("--largest", type=int, default=LIMIT_BYTES, help="last length, in bytes")
     parser.add_argument("--repeat", type=int, default=3, help="runs per length; the best is shown")
     parser.add_argument("--json", action="store_true", help="also print one JSON line per figure")
+    parser.add_argument(
+        "--allocator", choices=("server", "default"), default="server", help="the C allocator's settings"
+    )
     options = parser.parse_args()
+    wanted = ALLOCATOR_ENV if options.allocator == "server" else {}
+    if any(os.environ.get(key) != wanted.get(key) for key in ALLOCATOR_ENV):
+        # The allocator reads its settings once, when the process starts: start again with them.
+        environment = {key: value for key, value in os.environ.items() if key not in ALLOCATOR_ENV}
+        os.execve(sys.executable, [sys.executable, *sys.argv], {**environment, **wanted})
+    print(f"allocator: {' '.join(f'{k}={v}' for k, v in wanted.items()) or 'glibc defaults'}")
     checker = Checker()
     checker.load_models()
     checker.check(Post(text="Bonjour à tous, une première vérification pour chauffer le modèle."))

@@ -154,6 +154,16 @@ def test_a_quick_check_starts_the_background_process_which_answers_the_next_ones
     assert after["served"] == before["served"] + 1
 
 
+def test_the_background_process_runs_with_the_allocator_settings_that_keep_the_memory_it_frees(
+    runtime: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, server = warm_server(runtime, tmp_path, monkeypatch)
+    environ = Path(f"/proc/{server['pid']}/environ").read_bytes().decode(errors="replace").split("\0")
+    variables = dict(line.split("=", 1) for line in environ if "=" in line)
+    for key, value in daemon_client.ALLOCATOR_ENV.items():
+        assert variables.get(key) == os.environ.get(key, value)
+
+
 def test_the_background_process_prints_byte_for_byte_what_an_in_process_run_prints_on_the_dev_corpus(
     runtime: Path, tmp_path: Path, run_cli
 ) -> None:
