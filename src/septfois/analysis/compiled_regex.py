@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 # spaCy's French tokenizer exceptions make one pattern of 1.45 million characters whose compilation by
-# `re` takes 3.4 s of CPU, every start, for a result that depends only on the pattern and the Python
+# `re` takes 2.2-3.4 s of CPU, every start, for a result that depends only on the pattern and the Python
 # build. Patterns this long are the only ones kept; every other pattern compiles as usual.
 LARGE_PATTERN = 100_000
 # A program not read for this long belongs to a spaCy or Python no longer installed: the next write
@@ -104,7 +104,8 @@ def _recorded(compiler: Any, real: Callable[..., Any], pattern: str, flags: int)
 
         @staticmethod
         def compile(source: Any, final_flags: int, code: list[int], groups: int, *rest: Any) -> Any:
-            if source is pattern:
+            # Another signature than CPython 3.11-3.13's: compile as usual and keep nothing.
+            if source is pattern and len(rest) == 2:
                 groupindex, indexgroup = rest
                 seen.update(
                     flags=final_flags,

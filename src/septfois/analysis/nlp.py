@@ -310,7 +310,7 @@ def _load(lang: str) -> tuple[str, Any, Any]:
     from spacy.util import is_package
 
     if lang == "fr":
-        # Its tokenizer exceptions compile a 1.45-million-character pattern on import (3.4 s of CPU):
+        # Its tokenizer exceptions compile a 1.45-million-character pattern on import (2.2-3.4 s of CPU):
         # the compiled program is kept in the user's cache (compiled_regex.py).
         import_with_cached_patterns("spacy.lang.fr.tokenizer_exceptions")
         # The parser is used only for sentence boundaries, yet it stays: the cheaper trained sentence
