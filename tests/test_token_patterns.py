@@ -60,6 +60,16 @@ def test_a_pattern_word_matches_the_lemma_and_a_written_form_only_with_an_equals
     assert found({"patterns": ["=be late"]}, text) == []
 
 
+def test_a_written_form_keeps_matching_when_another_rule_names_its_lemma() -> None:
+    # A word matched by lemma falls back to its written form only while no rule names its lemma: a list of
+    # inflected forms ("held", « tenu ») is written with `=`, so it does not depend on the other rules.
+    text = analysis("she has never zorbified a pen", {"zorbified": "zorbify"})
+    rule = {"lists": {"done": ["zorbified"]}, "patterns": ["=never ={done}"]}
+    assert found(rule, text) == ["never zorbified"]
+    found({"lists": {"verb": ["zorbify"]}, "patterns": ["{verb} =tight"]}, text)
+    assert found(rule, text) == ["never zorbified"]
+
+
 def test_a_multi_word_list_entry_matches_its_words_in_a_row() -> None:
     options = {"lists": {"insult": ["moron", "fils de pute"]}, "patterns": ["{insult}"]}
     assert found(options, "Quel fils de pute.") == ["fils de pute"]
