@@ -10,7 +10,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -18,6 +17,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+
+from septfois.files import replace_atomically
 
 # spaCy's French tokenizer exceptions make one pattern of 1.45 million characters whose compilation by
 # `re` takes 2.2-3.4 s of CPU, every start, for a result that depends only on the pattern and the Python
@@ -73,7 +74,7 @@ def _compiling_through(compiler: Any, folder: Path) -> Iterator[None]:
             return kept
         compiled, program = _recorded(compiler, real, pattern, flags)
         if program is not None:
-            _write(path, program, compiler._sre.CODESIZE)
+            _write(compiler, path, program)
         return compiled
 
     compiler.compile = compile_large_from_cache
@@ -124,22 +125,18 @@ def _recorded(compiler: Any, real: Callable[..., Any], pattern: str, flags: int)
     return compiled, (seen or None)
 
 
-def _write(path: Path, program: dict[str, Any], word_size: int) -> None:
+def _write(compiler: Any, path: Path, program: dict[str, Any]) -> None:
     """Keep a program (a header line of JSON, then the code as machine words); a cache that cannot be
     written only means compiling again next time."""
     code = array.array("I", program.pop("code"))
-    if code.itemsize != word_size:
+    if code.itemsize != compiler._sre.CODESIZE:
         return
     words = code.tobytes()
     header = json.dumps({**program, "sha256": hashlib.sha256(words).hexdigest()}).encode() + b"\n"
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         _prune(path.parent)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            out.write(header)
-            out.write(words)
-        os.replace(temporary, path)
+        replace_atomically(path, header + words)
     except OSError:
         return
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+
+from septfois.files import replace_atomically
 
 
 def default_drafts_dir() -> Path:
@@ -52,16 +52,7 @@ class DraftStore:
             "account": account,
             "kind": kind,
         }
-        handle, temporary = tempfile.mkstemp(prefix=".draft-", suffix=".tmp", dir=self.folder)
-        try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(data, stream, ensure_ascii=False)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, self.path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        replace_atomically(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"), durable=True)
 
     def load(self) -> Draft | None:
         """The saved draft, or None when there is none or it cannot be read (a broken draft is not fatal)."""
