@@ -60,14 +60,22 @@ def test_a_pattern_word_matches_the_lemma_and_a_written_form_only_with_an_equals
     assert found({"patterns": ["=be late"]}, text) == []
 
 
-def test_a_written_form_keeps_matching_when_another_rule_names_its_lemma() -> None:
-    # A word matched by lemma falls back to its written form only while no rule names its lemma: a list of
-    # inflected forms ("held", « tenu ») is written with `=`, so it does not depend on the other rules.
+def test_a_word_in_lemma_position_also_matches_its_written_form_whatever_other_rules_name() -> None:
+    # "zorbified" is an inflected form: it matches as written, before and after a rule names its lemma.
     text = analysis("she has never zorbified a pen", {"zorbified": "zorbify"})
-    rule = {"lists": {"done": ["zorbified"]}, "patterns": ["=never ={done}"]}
-    assert found(rule, text) == ["never zorbified"]
-    found({"lists": {"verb": ["zorbify"]}, "patterns": ["{verb} =tight"]}, text)
-    assert found(rule, text) == ["never zorbified"]
+    inflected = {"lists": {"done": ["zorbified"]}, "patterns": ["=never {done}"]}
+    assert found(inflected, text) == ["never zorbified"]
+    assert found({"lists": {"verb": ["zorbify"]}, "patterns": ["{verb} a pen"]}, text) == ["zorbified a pen"]
+    assert found(inflected, text) == ["never zorbified"]
+
+
+def test_a_pattern_needing_a_word_by_lemma_and_another_as_written_matches_both_at_once() -> None:
+    # Both words have a second lemma ("was" is "be", "zorbified" is "zorbify"): one pattern names the lemma
+    # of the first and the written form of the second.
+    text = analysis("he was zorbified twice", {"was": "be", "zorbified": "zorbify"})
+    found({"patterns": ["zorbify", "was"]}, text)  # both written forms and both lemmas are named words
+    found({"patterns": ["be", "zorbified"]}, text)
+    assert found({"patterns": ["be zorbified"]}, text) == ["was zorbified"]
 
 
 def test_a_multi_word_list_entry_matches_its_words_in_a_row() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import threading
@@ -119,17 +120,25 @@ class Known:
 @dataclass(frozen=True)
 class Words:
     """A post as the Matcher sees it: one entry a word (letters spelt out one by one joined into one), with
-    its original offsets, its folded written form and its lemma (the known word a disguise stands for)."""
+    its original offsets, its folded written form and its lemma (the known word a disguise stands for).
+
+    A word in lemma position matches a word of that lemma or a word written so, as in lexicons: « tenu »
+    in a list matches « tenu » even where a rule names « tenir », its lemma. A Doc token has one lemma,
+    so a word whose lemma and written form are both named words has its written form as `also`, its
+    second lemma (`also` is `lemmas` elsewhere), for the patterns that name it (`_readings`)."""
 
     spans: tuple[Span, ...]
     norms: tuple[str, ...]
     lemmas: tuple[str, ...]
+    also: tuple[str, ...]
+    doubled: tuple[int, ...]  # the positions of the words with a second lemma
 
 
 def words_of(tokens: Sequence[Token], known: Known) -> Words:
     spans: list[Span] = []
     norms: list[str] = []
     lemmas: list[str] = []
+    also: list[str] = []
     index = 0
     while index < len(tokens):
         tok = tokens[index]
@@ -143,6 +152,7 @@ def words_of(tokens: Sequence[Token], known: Known) -> Words:
                 spans.append((tok.start, tokens[run - 1].end))
                 norms.append(joined)
                 lemmas.append(joined)
+                also.append(joined)
                 index = run
                 continue
         norm = skeleton(tok.text)
@@ -152,8 +162,10 @@ def words_of(tokens: Sequence[Token], known: Known) -> Words:
         spans.append((tok.start, tok.end))
         norms.append(norm)
         lemmas.append(lemma)
+        also.append(norm if norm in known else lemma)
         index += 1
-    return Words(tuple(spans), tuple(norms), tuple(lemmas))
+    doubled = tuple(at for at, (lemma, other) in enumerate(zip(lemmas, also, strict=True)) if lemma != other)
+    return Words(tuple(spans), tuple(norms), tuple(lemmas), tuple(also), doubled)
 
 
 def vocab() -> Any:
@@ -350,7 +362,7 @@ def post_word_sets(analysis: Analysis) -> tuple[frozenset[tuple[str, str]], dict
 
     def compute() -> tuple[frozenset[tuple[str, str]], dict[str, frozenset[str]]]:
         words = post_words(analysis)
-        present = {"LEMMA": frozenset(words.lemmas), "NORM": frozenset(words.norms)}
+        present = {"LEMMA": frozenset(words.lemmas) | frozenset(words.also), "NORM": frozenset(words.norms)}
         return frozenset((attr, word) for attr, found in present.items() for word in found), present
 
     return analysis.memo.once(_POST_WORD_SETS, compute, known_words())
@@ -409,6 +421,7 @@ class _Group:
     words: frozenset[str]
     reach: int | None
     needs: tuple[Need, ...]  # what each of its patterns needs
+    lemmas: frozenset[str] | None  # the words its patterns name in lemma position (None: some by prefix)
 
 
 class TokenPatterns:
@@ -439,6 +452,7 @@ class TokenPatterns:
                 filed.setdefault(anchor, []).append((key, pattern, need))
         # Patterns that need no listed word run on every post that has words, over all of them.
         self._everywhere: Any = None
+        self._everywhere_lemmas = _lemma_words(pattern for _, pattern in unanchored)
         # compile_pattern writes every pattern from the pack's own syntax, which the pack loader checks:
         # the Matcher's schema validation of each one would only add load time (a tenth of the packs').
         if unanchored:
@@ -453,7 +467,8 @@ class TokenPatterns:
             reaches = [_reach(pattern) for _, pattern, _ in members]
             reach = None if None in reaches else max(r for r in reaches if r is not None)
             needs = tuple(dict.fromkeys(need for _, _, need in members))
-            self._groups.append(_Group(matcher, attr, words, reach, needs))
+            lemmas = _lemma_words(pattern for _, pattern, _ in members)
+            self._groups.append(_Group(matcher, attr, words, reach, needs, lemmas))
         # Each group filed under its anchor words: a post's words pick out the groups worth a look.
         self._by_word: dict[tuple[str, str], list[int]] = {}
         for index, group in enumerate(self._groups):
@@ -478,21 +493,63 @@ class TokenPatterns:
         doc, words = post_doc(analysis)
         size = len(doc)
         positions = post_word_positions(analysis) if groups else {}
+        # Each Matcher on the token ranges it may match in, with the words its patterns name as second
+        # lemmas given those (set on the post's Doc for its run, then set back).
+        tasks: list[tuple[Any, int, int, Changes]] = []
+        if self._everywhere is not None:
+            for changes in _readings(words, 0, size, self._everywhere_lemmas):
+                tasks.append((self._everywhere, 0, size, changes))
+        for group in groups:
+            for first, last in _windows(group, positions, size):
+                for changes in _readings(words, first, last, group.lemmas):
+                    tasks.append((group.matcher, first, last, changes))
         found: dict[int, set[tuple[int, int]]] = {}
         with _lock:
-            if self._everywhere is not None:
-                for match_id, start, end in self._everywhere(doc):
-                    found.setdefault(match_id, set()).add((start, end))
-            for group in groups:
-                for first, last in _windows(group, positions, size):
-                    for match_id, start, end in group.matcher(doc[first:last]):
-                        found.setdefault(match_id, set()).add((first + start, first + end))
+            for matcher, first, last, changes in tasks:
+                for at, lemma in changes:
+                    doc[at].lemma_ = lemma
+                for match_id, start, end in matcher(doc[first:last]):
+                    found.setdefault(match_id, set()).add((first + start, first + end))
+                for at, _ in changes:
+                    doc[at].lemma_ = words.lemmas[at] or " "
         strings = vocab().strings
         spans: dict[str, list[Span]] = {}
         for match_id, pairs in found.items():
             kept = _longest_first(pairs, size)
             spans[strings[match_id]] = [(words.spans[s][0], words.spans[e - 1][1]) for s, e in kept]
         return spans
+
+
+# Words given their second lemma for one run of a Matcher: (position, lemma).
+Changes = tuple[tuple[int, str], ...]
+
+
+def _readings(words: Words, first: int, last: int, named: frozenset[str] | None) -> list[Changes]:
+    """How to read words `first` to `last` for patterns naming `named` in lemma position: a word with a
+    second lemma (`Words.also`) takes the one these patterns name; where they name both (or take lemmas by
+    prefix), a second run gives every such word its second lemma."""
+    doubled = words.doubled[
+        bisect.bisect_left(words.doubled, first) : bisect.bisect_left(words.doubled, last)
+    ]
+    if not doubled:
+        return [()]
+    if named is None:
+        return [(), tuple((at, words.also[at]) for at in doubled)]
+    chosen = tuple(
+        (at, words.also[at]) for at in doubled if words.also[at] in named and words.lemmas[at] not in named
+    )
+    both = tuple(
+        (at, words.also[at]) for at in doubled if words.also[at] in named and words.lemmas[at] in named
+    )
+    return [chosen, chosen + both] if both else [chosen]
+
+
+def _lemma_words(patterns: Iterable[list[dict[str, Any]]]) -> frozenset[str] | None:
+    """The words `patterns` name in lemma position, or None when one position takes lemmas by prefix."""
+    patterns = list(patterns)
+    if any(isinstance(spec.get("LEMMA"), dict) and "REGEX" in spec["LEMMA"] for p in patterns for spec in p):
+        return None
+    return frozenset(pattern_words(patterns))
 
 
 def _windows(group: _Group, positions: Mapping[str, Mapping[str, list[int]]], size: int) -> list[Span]:
@@ -551,7 +608,11 @@ def post_word_positions(analysis: Analysis) -> dict[str, dict[str, list[int]]]:
 
     def compute() -> dict[str, dict[str, list[int]]]:
         words = post_words(analysis)
-        return {"LEMMA": positions_of(words.lemmas), "NORM": positions_of(words.norms)}
+        by_lemma = positions_of(words.lemmas)
+        for position, (lemma, other) in enumerate(zip(words.lemmas, words.also, strict=True)):
+            if other != lemma:
+                by_lemma.setdefault(other, []).append(position)
+        return {"LEMMA": by_lemma, "NORM": positions_of(words.norms)}
 
     return analysis.memo.once(_POST_POSITIONS, compute, known_words())
 
