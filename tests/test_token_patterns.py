@@ -69,6 +69,14 @@ def test_a_word_in_lemma_position_also_matches_its_written_form_whatever_other_r
     assert found(inflected, text) == ["never zorbified"]
 
 
+def test_a_written_plural_in_a_list_with_prefixes_matches_whatever_other_rules_name() -> None:
+    # A list with a prefix entry compiles to one regular expression; its whole words count as named too.
+    text = analysis("the zorbs always win", {"zorbs": "zorb"})
+    plural = {"lists": {"group": ["zorbs", "flar*"]}, "patterns": ["{group} always"]}
+    assert found({"patterns": ["zorb win"]}, text) == []  # a rule naming the lemma
+    assert found(plural, text) == ["zorbs always"]
+
+
 def test_a_pattern_needing_a_word_by_lemma_and_another_as_written_matches_both_at_once() -> None:
     # Both words have a second lemma ("was" is "be", "zorbified" is "zorbify"): one pattern names the lemma
     # of the first and the written form of the second.

@@ -314,7 +314,15 @@ def pattern_words(patterns: Iterable[list[dict[str, Any]]]) -> set[str]:
                 found.add(value)
             elif isinstance(value, dict) and "IN" in value:
                 found.update(value["IN"])
+            elif isinstance(value, dict) and "REGEX" in value:
+                found.update(_exact_in_regex(value["REGEX"]))
     return found
+
+
+def _exact_in_regex(pattern: str) -> list[str]:
+    """The whole words of a position that also takes prefixes, as `Atom.spacy` writes them (`^(?:word$|…)`)."""
+    alternatives = pattern.removeprefix("^(?:").removesuffix(")").split("|")
+    return [re.sub(r"\\(.)", r"\1", word[:-1]) for word in alternatives if word.endswith("$")]
 
 
 # Every word some compiled pattern names, in every pack: one reading of a post's disguises serves all rules.
