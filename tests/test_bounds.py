@@ -83,6 +83,17 @@ def test_a_huge_text_is_checked_in_part_with_a_note_and_counted_whole(checker: C
     assert over and over[0].end == len(text)
 
 
+def test_a_length_finding_past_a_token_flood_quotes_the_whole_post(checker: Checker) -> None:
+    # The analysis reads the flood's first tokens; the length findings of three platforms, merged into one,
+    # reach the end of the post, and the merged finding quotes what it points at.
+    text = "$AAPL " * (ANALYSED_TOKENS // 2 + 1000)
+    report = checker.check(Post(text=text, platforms=("x", "linkedin", "mastodon")))
+    over = [finding for finding in report.findings if finding.end == len(text)]
+    assert over
+    for finding in report.findings:
+        assert finding.match == text[finding.start : finding.end]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="a@ .wWhtps:/\u0301\n", max_size=40))
 def test_link_spans_found_in_linear_time_are_those_of_the_pattern(text: str) -> None:
