@@ -50,6 +50,19 @@ _MOBILE = regex.compile(
     r"|(?:\+|00)32[\s.-]?\(?0?\)?[\s.-]?4|(?:\+|00)41[\s.-]?\(?0?\)?[\s.-]?7[5-9])"
 )
 
+# A seven-digit local number (North American "555-0143", Quebec's « 555-0143 ») has no area code to tell it
+# from a reference or a price: it is a phone only when the words just before it name a phone or a call.
+_LOCAL_PHONE = regex.compile(r"(?<![\w+.,/-])\d{3}[\s.-]\d{4}(?![\w]|[.,/-]\d)")
+_PHONE_WORD_BEFORE = regex.compile(
+    r"\b(?:phone|telephone|tel|cell|cellphone|cellular|mobile|call|text|ring|dial|reach|portable|cellulaire"
+    r"|gsm|natel|appel(?:er|ez|le|lez)?(?:-(?:le|la|moi|nous))?|joindre|texte[rz]?|sms)\b[^\d\n.!?]{0,30}$"
+)
+# Words just before a number that present it as a mobile, whatever its prefix: a North American or local
+# number has none that tells ("his personal cell 555-0143", « son cellulaire au 514 555-0143 »).
+_MOBILE_WORD_BEFORE = regex.compile(
+    r"\b(?:cell|cellphone|cell\s+phone|cellular|mobile|portable|cellulaire|gsm|natel)\b[^\d\n.!?]{0,30}$"
+)
+
 # Lines a company pays for so that anyone may call: French 08, North American toll-free 8xx.
 _SERVICE = regex.compile(
     r"^(?:(?:\+|00)33[\s.-]?\(?0?\)?[\s.-]?8|08|(?:\+?1[\s.-]?)?\(?8(?:00|33|44|55|66|77|88)\)?)"
@@ -91,7 +104,7 @@ _CASE_NUMBER = regex.compile(
     r"|adh[ée]rent|member(?:ship)?|policy|police|id|identifiant|matricule|booking|r[ée]servation"
     r"|n°|no\.)"
     r"(?:\s+(?:de|du|d'|of|for|your|votre)\s*\p{L}{0,15}){0,2}"
-    r"\s*(?:n°|no\.?|number|num[ée]ro|#|:)?\s*(?P<id>(?=[A-Z0-9-]*\d{5})[A-Z]{0,4}-?[A-Z0-9-]{5,})(?![\w])",
+    r"\s*(?:n°|no\.?|number|num[ée]ro|#|:)?\s*(?P<id>(?=[A-Z0-9-]*\d{5}|\d{2,}(?:-\d{2,})+(?![\w-]))[A-Z]{0,4}-?[A-Z0-9-]{5,})(?![\w])",
     regex.IGNORECASE,
 )
 
@@ -237,18 +250,64 @@ def _is_mobile(found: str) -> bool:
     return _MOBILE.match(found) is not None
 
 
+def _before(text: str, start: int) -> str:
+    return fold_text(text[max(0, start - 100) : start])
+
+
+@dataclass(frozen=True)
+class _Phone:
+    start: int
+    end: int
+    found: str
+    mobile: bool  # by its prefix, or by the words that present it ("his cell")
+    service: bool  # a free or shared-cost line (French 08, toll-free 1-8xx)
+    own_line: bool  # presented as the organisation's own line ("call us on")
+
+
+_PHONES: MemoKey[tuple[_Phone, ...]] = MemoKey("phones")
+
+
+def _phone_numbers(analysis: Analysis) -> tuple[_Phone, ...]:
+    """Every phone number of the post, on the normalised text: the national and international forms, and a
+    seven-digit local number the words before it present as a phone. Four detectors share them."""
+    return analysis.memo.once(_PHONES, lambda: _find_phone_numbers(analysis))
+
+
+def _find_phone_numbers(analysis: Analysis) -> tuple[_Phone, ...]:
+    text = analysis.normalised.text
+    spans = [
+        (found.start(), found.end()) for found in _PHONE.finditer(text) if _plausible_phone(found.group())
+    ]
+    for found in _LOCAL_PHONE.finditer(text):
+        inside = any(start < found.end() and found.start() < end for start, end in spans)
+        if not inside and _PHONE_WORD_BEFORE.search(_before(text, found.start())):
+            spans.append(found.span())
+    phones = []
+    for start, end in sorted(spans):
+        found, before = text[start:end], _before(text, start)
+        service = _SERVICE.match(found) is not None
+        own_line = _OWN_LINE.search(before) is not None
+        presented_as_mobile = not service and not own_line and _MOBILE_WORD_BEFORE.search(before) is not None
+        phones.append(_Phone(start, end, found, _is_mobile(found) or presented_as_mobile, service, own_line))
+    return tuple(phones)
+
+
 def phones(analysis: Analysis) -> Iterable[Span]:
-    return _on_normalised(analysis, _PHONE, _plausible_phone)
+    view = analysis.normalised
+    return [view.span(phone.start, phone.end) for phone in _phone_numbers(analysis)]
 
 
 def mobile_phones(analysis: Analysis) -> Iterable[Span]:
-    """Mobile numbers (French 06/07, UK 07, Belgian and Swiss mobiles): they reach one person directly."""
-    return _on_normalised(analysis, _PHONE, lambda found: _plausible_phone(found) and _is_mobile(found))
+    """Mobile numbers (French 06/07, UK 07, Belgian and Swiss mobiles, and any number the sentence presents as
+    a cell or a portable): they reach one person directly."""
+    view = analysis.normalised
+    return [view.span(phone.start, phone.end) for phone in _phone_numbers(analysis) if phone.mobile]
 
 
 def fixed_phones(analysis: Analysis) -> Iterable[Span]:
     """Phone numbers that are not recognisably mobile: landlines, switchboards, toll-free lines."""
-    return _on_normalised(analysis, _PHONE, lambda found: _plausible_phone(found) and not _is_mobile(found))
+    view = analysis.normalised
+    return [view.span(phone.start, phone.end) for phone in _phone_numbers(analysis) if not phone.mobile]
 
 
 # Words just before a number that present it as the organisation's own line ("call us on", « notre
@@ -263,22 +322,14 @@ _OWN_LINE = regex.compile(
 )
 
 
-def _presented_as_own_line(text: str, start: int) -> bool:
-    return _OWN_LINE.search(fold_text(text[max(0, start - 100) : start])) is not None
-
-
 def private_phones(analysis: Analysis) -> Iterable[Span]:
     """Fixed numbers other than free or shared-cost service lines (French 08, toll-free 1-800...) and other
     than a line the sentence presents as the organisation's own ("call us on", « notre standard au »)."""
     view = analysis.normalised
     return [
-        view.span(start, end)
-        for start, end in _spans(
-            _PHONE,
-            view.text,
-            lambda found: _plausible_phone(found) and not _is_mobile(found) and _SERVICE.match(found) is None,
-        )
-        if not _presented_as_own_line(view.text, start)
+        view.span(phone.start, phone.end)
+        for phone in _phone_numbers(analysis)
+        if not phone.mobile and not phone.service and not phone.own_line
     ]
 
 
@@ -302,12 +353,21 @@ def home_addresses(analysis: Analysis) -> Iterable[Span]:
             yield span
 
 
+# An identifier written in groups of digits ("account 7781-2234") is a number like any other, but a date or a
+# span of years after the keyword is not one ("contrat 2024-2026", "commande du 12-03-2024").
+_DATE_OR_YEARS = regex.compile(
+    r"\d{1,2}-\d{1,2}-\d{2,4}|\d{4}-\d{1,2}-\d{1,2}|(?:19|20)\d\d-(?:(?:19|20)?\d\d)"
+)
+
+
 def case_numbers(analysis: Analysis) -> Iterable[Span]:
-    """A file keyword then an identifier; a bare number needs six digits ("une commande de 15000 masques")."""
+    """A file keyword then an identifier; a bare number needs six digits ("une commande de 15000 masques"),
+    whether it is written in one piece or in groups ("account 7781-2234"), and is not a date."""
     view = analysis.normalised
     for found in _CASE_NUMBER.finditer(view.text):
         identifier = found["id"]
-        if identifier.isdigit() and len(identifier) < 6:
+        bare = identifier.replace("-", "")
+        if bare.isdigit() and (len(bare) < 6 or _DATE_OR_YEARS.fullmatch(identifier)):
             continue
         yield view.span(*found.span())
 
