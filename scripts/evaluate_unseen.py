@@ -12,6 +12,9 @@
 - Verdict: per category and language on writers c and d, whether rules plus model beat the rules alone
   (higher F1) without warning on more than 0.5 % more of the safe posts: the learned rules ship only
   where it holds (rules/learned.toml, its `languages` key).
+- `--examples WEIGHT`: the must_flag / must_pass examples of the built-in packs' rules (not the learned
+  rules', nor those of length or schedule) join the training rows of every fit, inner folds included,
+  at sample weight WEIGHT; they are never scored, calibrated or thresholded on (training.pack_examples).
 - The headline table is on writers c and d, held out from the rules' tuning as well; posts_dev.jsonl
   is measured as an unseen writer for a model trained on posts_dev2 alone (the rules were written on it).
 """
@@ -34,7 +37,11 @@ HELD_OUT_FOR_RULES = ("fr-c", "fr-d", "en-c", "en-d")
 
 
 def nested_cv(
-    data: training.Dataset, rows: list[int], rules: np.ndarray, categories: tuple[str, ...]
+    data: training.Dataset,
+    rows: list[int],
+    rules: np.ndarray,
+    categories: tuple[str, ...],
+    extra: training.Extra = training.NO_EXTRA,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Out-of-fold (model flags, raw scores) for `rows`, each writer predicted by a model trained,
     calibrated and thresholded without it."""
@@ -45,9 +52,9 @@ def nested_cv(
         held = [at for at, name in enumerate(groups) if name == group]
         kept = [at for at, name in enumerate(groups) if name != group]
         train_rows = [rows[at] for at in kept]
-        inner = training.out_of_fold(data, train_rows, categories)
+        inner = training.out_of_fold(data, train_rows, categories, extra)
         chosen = training.select(data, train_rows, inner, categories, rules[kept])
-        scores = training.fit(data, train_rows, categories).raw(data, [rows[at] for at in held])
+        scores = training.fit(data, train_rows, categories, extra).raw(data, [rows[at] for at in held])
         raw[held] = scores
         probability = training.probabilities(scores, chosen.scale, chosen.shift)
         held_rows = [rows[at] for at in held]
@@ -140,6 +147,13 @@ def table(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
+    parser.add_argument(
+        "--examples",
+        type=float,
+        default=training.EXAMPLES_WEIGHT,
+        metavar="WEIGHT",
+        help="sample weight of the packs' rule examples in training (default: %(default)s; 0: left out)",
+    )
     args = parser.parse_args(argv)
     dev2_path, dev_path = args.corpus / "posts_dev2.jsonl", args.corpus / "posts_dev.jsonl"
     categories = training.LEARNED_CATEGORIES
@@ -151,20 +165,34 @@ def main(argv: list[str] | None = None) -> int:
         dev_path, REPO, disabled
     )
     rules = training.flagged_by_rules(results, ids, categories)
+    extra, about_examples = training.NO_EXTRA, []
+    if args.examples:
+        examples, counts = training.pack_examples(categories, (item.post.text for item in items))
+        print(f"pack examples: {counts}", file=sys.stderr)
+        extra = training.Extra(tuple(range(len(items), len(items) + len(examples))), args.examples)
+        items = items + examples
+        about_examples = [
+            f"Training rows of every fit also hold {len(examples)} rule examples of the packs"
+            f" ({counts['kept positive']} with a label) at sample weight {args.examples:g}; left out:"
+            f" {counts['language unknown']} of unknown language, {counts['in corpus']} whose text is a"
+            f" corpus post, {counts['other category'] + counts['learned rule']} of length, schedule or"
+            " learned rules.",
+            "",
+        ]
     print("features ...", file=sys.stderr)
     data = training.featurise(items)
     truth, langs, groups = data.truth(categories), data.langs, data.groups
-    dev2 = [row for row, item in enumerate(items) if item.group != "dev"]
+    dev2 = [row for row, item in enumerate(items) if item.group not in ("dev", training.EXAMPLES_GROUP)]
     dev = [row for row, item in enumerate(items) if item.group == "dev"]
 
     print("grouped cross-validation on posts_dev2 ...", file=sys.stderr)
-    model_cv, raw_cv = nested_cv(data, dev2, rules[dev2], categories)
+    model_cv, raw_cv = nested_cv(data, dev2, rules[dev2], categories, extra)
     combined_cv = training.combine(rules[dev2], model_cv)
 
     print("posts_dev as an unseen writer ...", file=sys.stderr)
     chosen = training.select(data, dev2, raw_cv, categories, rules[dev2])
     probability = training.probabilities(
-        training.fit(data, dev2, categories).raw(data, dev), chosen.scale, chosen.shift
+        training.fit(data, dev2, categories, extra).raw(data, dev), chosen.scale, chosen.shift
     )
     model_dev = training.predict(probability, langs[dev], categories, chosen, data.short[dev])
 
@@ -178,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
         "grouped by writer, thresholds chosen without the held-out writer. Combined: rules, plus the",
         "model where no rule found anything in the category (as the checker runs them).",
         "",
+        *about_examples,
     ]
     out += table(
         "posts_dev2 writers c and d (held out from rules and model)",

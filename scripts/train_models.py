@@ -101,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "rules" / "models" / "learned.zip")
     parser.add_argument("--pack", type=Path, default=PACK, help="pack whose thresholds to update")
     parser.add_argument("--model-only", action="store_true", help="choose thresholds for the model alone")
+    parser.add_argument(
+        "--examples",
+        type=float,
+        default=training.EXAMPLES_WEIGHT,
+        metavar="WEIGHT",
+        help="sample weight of the packs' rule examples in training (default: %(default)s; 0: left out)",
+    )
     args = parser.parse_args(argv)
     files = args.data or [args.corpus / "posts_dev2.jsonl", args.corpus / "posts_dev.jsonl"]
     items = [
@@ -116,11 +123,19 @@ def main(argv: list[str] | None = None) -> int:
         disabled = training.classifier_rule_ids()
         results = [line for path in files for line in training.rules_results(path, REPO, disabled)]
         rules = training.flagged_by_rules(results, [item.id for item in items], categories)
-    data = training.featurise(items)
-    linear, chosen = training.train(data, categories, rules)
+    extra, examples = training.NO_EXTRA, []
+    if args.examples:
+        # Trained on, never thresholded on: the thresholds are chosen on the corpus posts alone.
+        examples, counts = training.pack_examples(categories, (item.post.text for item in items))
+        extra = training.Extra(tuple(range(len(items), len(items) + len(examples))), args.examples)
+        print(f"pack examples: {counts['kept']} kept ({counts['kept positive']} with a label)")
+    data = training.featurise(items + examples)
+    linear, chosen = training.train(data, categories, rules, extra)
     about = {
         "trained_on": [path.name for path in files],
         "posts": len(items),
+        "pack_examples": len(examples),
+        "pack_examples_weight": args.examples if examples else 0,
         "writers": sorted(set(data.groups.tolist())),
         "regularisation_C": training.C,
         "min_posts_per_feature": training.MIN_POSTS,

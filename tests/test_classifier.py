@@ -248,3 +248,18 @@ def test_a_rule_whose_must_flag_example_falls_under_its_threshold_is_reported() 
     fitted, failing = training.fit_to_examples(rule, {"fr": 0.6, "en": 0.5}, {"flag": 0.7, "pass": 0.75})
     assert fitted == {"fr": 0.76}  # the rule's `languages` keeps English out
     assert len(failing) == 1 and "Bande de nuls" in failing[0] and "0.70" in failing[0]
+
+
+def test_a_rules_examples_become_training_posts_labelled_with_its_category_alone() -> None:
+    pack = DATA / "packs" / "examples_for_training.toml"
+    items, counts = training.pack_examples(
+        exclude_texts=["Encore un zorglub au bureau ce matin."], packs=[pack]
+    )
+    labelled = {item.post.text: (item.lang, item.labels, item.group) for item in items}
+    assert labelled == {
+        "Un zorglub est apparu.": ("fr", frozenset({"humour"}), training.EXAMPLES_GROUP),
+        "Le bureau ouvre à neuf heures.": ("fr", frozenset(), training.EXAMPLES_GROUP),
+    }
+    # A corpus post is not trained on twice; a length rule's examples teach the model nothing.
+    assert counts["in corpus"] == 1
+    assert counts["other category"] == 2

@@ -320,7 +320,7 @@ def pattern_words(patterns: Iterable[list[dict[str, Any]]]) -> set[str]:
 
 
 def _exact_in_regex(pattern: str) -> list[str]:
-    """The whole words of a position that also takes prefixes, as `Atom.spacy` writes them (`^(?:word$|…)`)."""
+    """The whole words of a position that also takes prefixes, as `Atom.spacy` writes them (`^(?:w$|…)`)."""
     alternatives = pattern.removeprefix("^(?:").removesuffix(")").split("|")
     return [re.sub(r"\\(.)", r"\1", word[:-1]) for word in alternatives if word.endswith("$")]
 

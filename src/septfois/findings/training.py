@@ -162,15 +162,39 @@ class Linear:
         return design(data, rows, self.names) @ self.weights + self.intercepts
 
 
-def fit(data: Dataset, rows: Sequence[int], categories: Sequence[str]) -> Linear:
-    """One L2 logistic regression per category (classes balanced: positives are few), fixed seed."""
+@dataclass(frozen=True)
+class Extra:
+    """Rows added to the training rows of every fit (never scored, never calibrated or thresholded on),
+    each with this sample weight (the corpus rows weigh 1)."""
+
+    rows: tuple[int, ...] = ()
+    weight: float = 1.0
+
+
+NO_EXTRA = Extra()
+
+
+def fit(data: Dataset, rows: Sequence[int], categories: Sequence[str], extra: Extra = NO_EXTRA) -> Linear:
+    """One L2 logistic regression per category (classes balanced: positives are few), fixed seed;
+    `extra` rows are trained on as well, at their own weight."""
+    rows = [*rows, *extra.rows]
     names = vocabulary(data, rows)
     matrix = design(data, rows, names)
+    weights = None
+    if extra.rows:
+        weights = np.ones(len(rows))
+        weights[len(rows) - len(extra.rows) :] = extra.weight
     with threadpool_limits(1):  # threads only spin on problems this small (ten times slower)
-        return _fit(matrix, names, data.truth(categories)[list(rows)], categories)
+        return _fit(matrix, names, data.truth(categories)[rows], categories, weights)
 
 
-def _fit(matrix: sparse.csr_matrix, names: list[str], truth: np.ndarray, categories: Sequence[str]) -> Linear:
+def _fit(
+    matrix: sparse.csr_matrix,
+    names: list[str],
+    truth: np.ndarray,
+    categories: Sequence[str],
+    sample_weight: np.ndarray | None = None,
+) -> Linear:
     weights = np.zeros((len(names), len(categories)))
     intercepts = np.zeros(len(categories))
     for column in range(len(categories)):
@@ -181,21 +205,24 @@ def _fit(matrix: sparse.csr_matrix, names: list[str], truth: np.ndarray, categor
         model = LogisticRegression(
             C=C, class_weight="balanced", solver="lbfgs", max_iter=5000, tol=1e-6, random_state=0
         )
-        model.fit(matrix, target)
+        model.fit(matrix, target, sample_weight=sample_weight)
         weights[:, column] = model.coef_[0]
         intercepts[column] = model.intercept_[0]
     return Linear(names, weights, intercepts)
 
 
-def out_of_fold(data: Dataset, rows: Sequence[int], categories: Sequence[str]) -> np.ndarray:
-    """Raw scores of each post from a model trained without its writer (rows in the given order)."""
+def out_of_fold(
+    data: Dataset, rows: Sequence[int], categories: Sequence[str], extra: Extra = NO_EXTRA
+) -> np.ndarray:
+    """Raw scores of each post from a model trained without its writer (rows in the given order;
+    `extra` rows join every fold's training rows and are never scored)."""
     rows = list(rows)
     groups = data.groups[rows]
     raw = np.zeros((len(rows), len(categories)))
     for group in sorted(set(groups.tolist())):
         held = [at for at, name in enumerate(groups) if name == group]
         train = [row for row, name in zip(rows, groups, strict=True) if name != group]
-        raw[held] = fit(data, train, categories).raw(data, [rows[at] for at in held])
+        raw[held] = fit(data, train, categories, extra).raw(data, [rows[at] for at in held])
     return raw
 
 
@@ -325,12 +352,89 @@ def train(
     data: Dataset,
     categories: Sequence[str] = LEARNED_CATEGORIES,
     rules: np.ndarray | None = None,
+    extra: Extra = NO_EXTRA,
 ) -> tuple[Linear, Thresholds]:
     """The model to ship: fitted on every post; calibrated and thresholded on writer-grouped
-    out-of-fold scores of the same posts."""
-    rows = list(range(len(data.items)))
-    chosen = select(data, rows, out_of_fold(data, rows, categories), categories, rules)
-    return fit(data, rows, categories), chosen
+    out-of-fold scores of the same posts (`extra` rows: trained on only; `rules` then covers the
+    other rows alone)."""
+    skipped = set(extra.rows)
+    rows = [row for row in range(len(data.items)) if row not in skipped]
+    chosen = select(data, rows, out_of_fold(data, rows, categories, extra), categories, rules)
+    return fit(data, rows, categories, extra), chosen
+
+
+EXAMPLES_GROUP = "examples"
+# The weight of a pack example against a corpus post in training. Measured on writers c and d held out
+# (docs/learned.md): 1.0 and 0.3 add the same posts there, and 1.0 warns fewer safe posts on all eight.
+EXAMPLES_WEIGHT = 1.0
+
+
+def pack_examples(
+    categories: Sequence[str] = LEARNED_CATEGORIES,
+    exclude_texts: Iterable[str] = (),
+    packs: Sequence[Path] | None = None,
+) -> tuple[list[Labelled], dict[str, int]]:
+    """The must_flag and must_pass examples of the rules of `packs` (default: the built-in packs) as
+    labelled posts (group EXAMPLES_GROUP): a must_flag example is a positive for its rule's category
+    alone, a must_pass example a negative for every category. Left out: rules of a category not in
+    `categories`, the learned (second-opinion) rules, examples whose text is in `exclude_texts` (the
+    corpus) and those whose language is not known (no `lang` key, not exactly one rule language, and
+    detection unsure). The same text in the same context from several rules is one post with the union
+    of its positives. Also returns counts of what was read and left out."""
+    from septfois.findings.packs import builtin_pack_paths, load_pack
+
+    config = Config()
+    excluded = {text.strip() for text in exclude_texts}
+    counts = dict.fromkeys(
+        (
+            "read", "other category", "learned rule", "in corpus", "language unknown", "language mixed",
+            "lang key", "rule language", "detected", "duplicates merged", "flag and pass conflicts",
+        ),
+        0,
+    )  # fmt: skip
+    merged: dict[tuple[str, str, str, str], tuple[set[str], bool]] = {}  # -> positives, seen as pass
+    for path in builtin_pack_paths() if packs is None else packs:
+        for rule in load_pack(path).rules:
+            for flag, examples in ((True, rule.must_flag), (False, rule.must_pass)):
+                for example in examples:
+                    counts["read"] += 1
+                    post = example.post
+                    if rule.second_opinion:
+                        counts["learned rule"] += 1
+                        continue
+                    if rule.category not in categories:
+                        counts["other category"] += 1
+                        continue
+                    if post.text.strip() in excluded:
+                        counts["in corpus"] += 1
+                        continue
+                    if post.lang:
+                        lang, how = post.lang, "lang key"
+                    elif len(rule.languages) == 1:
+                        lang, how = rule.languages[0], "rule language"
+                    else:
+                        found = nlp.detect_languages(post.text, config.languages, "?")
+                        if found == ("?",):
+                            counts["language unknown"] += 1
+                            continue
+                        lang, how = found[0], "detected"
+                        counts["language mixed"] += len(found) > 1
+                    counts[how] += 1
+                    key = (post.text, lang, post.account, post.kind)
+                    positives, passed = merged.get(key, (set(), False))
+                    if key in merged:
+                        counts["duplicates merged"] += 1
+                    if flag:
+                        positives.add(rule.category)
+                    merged[key] = (positives, passed or not flag)
+    items = []
+    for number, ((text, lang, account, kind), (positives, passed)) in enumerate(merged.items()):
+        counts["flag and pass conflicts"] += bool(positives) and passed
+        post = Post(text=text, lang=lang, account=account, kind=kind)
+        items.append(Labelled(f"example-{number}", EXAMPLES_GROUP, lang, frozenset(positives), post))
+    counts["kept"] = len(items)
+    counts["kept positive"] = sum(bool(item.labels) for item in items)
+    return items, counts
 
 
 @dataclass(frozen=True)
