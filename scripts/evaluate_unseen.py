@@ -13,8 +13,9 @@
   (higher F1) without warning on more than 0.5 % more of the safe posts: the learned rules ship only
   where it holds (rules/learned.toml, its `languages` key).
 - `--examples WEIGHT`: the must_flag / must_pass examples of the built-in packs' rules (not the learned
-  rules', nor those of length or schedule) join the training rows of every fit, inner folds included,
-  at sample weight WEIGHT; they are never scored, calibrated or thresholded on (training.pack_examples).
+  rules', nor those of length or schedule) and the posts written for training (scripts/
+  training_posts.jsonl) join the training rows of every fit, inner folds included, at sample weight
+  WEIGHT; they are never scored, calibrated or thresholded on (training.extra_training).
 - The headline table is on writers c and d, held out from the rules' tuning as well; posts_dev.jsonl
   is measured as an unseen writer for a model trained on posts_dev2 alone (the rules were written on it).
 """
@@ -152,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=training.EXAMPLES_WEIGHT,
         metavar="WEIGHT",
-        help="sample weight of the packs' rule examples in training (default: %(default)s; 0: left out)",
+        help="weight of the rule examples and written posts in training (default: %(default)s; 0: none)",
     )
     args = parser.parse_args(argv)
     dev2_path, dev_path = args.corpus / "posts_dev2.jsonl", args.corpus / "posts_dev.jsonl"
@@ -165,20 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         dev_path, REPO, disabled
     )
     rules = training.flagged_by_rules(results, ids, categories)
-    extra, about_examples = training.NO_EXTRA, []
-    if args.examples:
-        examples, counts = training.pack_examples(categories, (item.post.text for item in items))
-        print(f"pack examples: {counts}", file=sys.stderr)
-        extra = training.Extra(tuple(range(len(items), len(items) + len(examples))), args.examples)
-        items = items + examples
-        about_examples = [
-            f"Training rows of every fit also hold {len(examples)} rule examples of the packs"
-            f" ({counts['kept positive']} with a label) at sample weight {args.examples:g}; left out:"
-            f" {counts['language unknown']} of unknown language, {counts['in corpus']} whose text is a"
-            f" corpus post, {counts['other category'] + counts['learned rule']} of length, schedule or"
-            " learned rules.",
-            "",
-        ]
+    examples, extra, about = training.extra_training(items, categories, args.examples)
+    items = items + examples
+    about_examples = [about, ""]
     print("features ...", file=sys.stderr)
     data = training.featurise(items)
     truth, langs, groups = data.truth(categories), data.langs, data.groups

@@ -106,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=training.EXAMPLES_WEIGHT,
         metavar="WEIGHT",
-        help="sample weight of the packs' rule examples in training (default: %(default)s; 0: left out)",
+        help="weight of the rule examples and written posts in training (default: %(default)s; 0: none)",
     )
     args = parser.parse_args(argv)
     files = args.data or [args.corpus / "posts_dev2.jsonl", args.corpus / "posts_dev.jsonl"]
@@ -123,19 +123,16 @@ def main(argv: list[str] | None = None) -> int:
         disabled = training.classifier_rule_ids()
         results = [line for path in files for line in training.rules_results(path, REPO, disabled)]
         rules = training.flagged_by_rules(results, [item.id for item in items], categories)
-    extra, examples = training.NO_EXTRA, []
-    if args.examples:
-        # Trained on, never thresholded on: the thresholds are chosen on the corpus posts alone.
-        examples, counts = training.pack_examples(categories, (item.post.text for item in items))
-        extra = training.Extra(tuple(range(len(items), len(items) + len(examples))), args.examples)
-        print(f"pack examples: {counts['kept']} kept ({counts['kept positive']} with a label)")
+    # Trained on, never thresholded on: the thresholds are chosen on the corpus posts alone.
+    examples, extra, about_examples = training.extra_training(items, categories, args.examples)
+    print(about_examples)
     data = training.featurise(items + examples)
     linear, chosen = training.train(data, categories, rules, extra)
     about = {
         "trained_on": [path.name for path in files],
         "posts": len(items),
-        "pack_examples": len(examples),
-        "pack_examples_weight": args.examples if examples else 0,
+        "examples_and_written_posts": len(examples),
+        "examples_weight": args.examples if examples else 0,
         "writers": sorted(set(data.groups.tolist())),
         "regularisation_C": training.C,
         "min_posts_per_feature": training.MIN_POSTS,

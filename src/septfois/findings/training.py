@@ -364,9 +364,32 @@ def train(
 
 
 EXAMPLES_GROUP = "examples"
+# Posts written for training (not from the corpus), labelled by LABELS.md: trained on like the examples.
+WRITTEN_POSTS = Path(__file__).resolve().parents[3] / "scripts" / "training_posts.jsonl"
 # The weight of a pack example against a corpus post in training. Measured on writers c and d held out
 # (docs/learned.md): 1.0 and 0.3 add the same posts there, and 1.0 warns fewer safe posts on all eight.
 EXAMPLES_WEIGHT = 1.0
+
+
+def extra_training(
+    items: Sequence[Labelled], categories: Sequence[str], weight: float, written: Path | None = WRITTEN_POSTS
+) -> tuple[list[Labelled], Extra, str]:
+    """The posts trained on besides the corpus `items` (the packs' rule examples and the written posts), to
+    be appended after them, with the Extra that names their rows, and one line saying what they are."""
+    if not weight:
+        return [], NO_EXTRA, "no examples or written posts in training"
+    examples, counts = pack_examples(categories, (item.post.text for item in items))
+    if written is not None and written.exists():
+        examples += read_corpus(written, EXAMPLES_GROUP)
+    extra = Extra(tuple(range(len(items), len(items) + len(examples))), weight)
+    about = (
+        f"Training rows of every fit also hold {counts['kept']} rule examples of the packs"
+        f" ({counts['kept positive']} with a label) and {len(examples) - counts['kept']} written posts,"
+        f" at sample weight {weight:g}; left out: {counts['language unknown']} examples of unknown"
+        f" language, {counts['in corpus']} whose text is a corpus post,"
+        f" {counts['other category'] + counts['learned rule']} of length, schedule or learned rules."
+    )
+    return examples, extra, about
 
 
 def pack_examples(
